@@ -1,0 +1,1 @@
+"""Configuration and operator tools of the SageMaker Studio platform (not CDK constructs)."""

@@ -1,0 +1,85 @@
+"""Naming rules of every resource that carries a team name, checked in one place.
+
+A team name ends up in a SageMaker domain name, an S3 bucket name
+(`<team>-<region>-<account>`), an IAM role name (`<team>-sagemaker-execution-role`),
+lifecycle-config names (`<team>-<app>-<hash>`), a Cognito group, a KMS alias and a stack
+name. The strictest of those rules wins: lowercase (S3), starts with a letter (stack
+names), single hyphens between alphanumerics (SageMaker), and a length that fits all.
+"""
+
+from __future__ import annotations
+
+import re
+
+from studio_platform.errors import ConfigError
+
+TEAM_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+SAGEMAKER_NAME_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+ACCOUNT_PATTERN = re.compile(r"^[0-9]{12}$")
+REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$")
+INSTANCE_TYPE_PATTERN = re.compile(r"^(system|ml\.[a-z0-9-]+\.[a-z0-9]+)$")
+
+EXECUTION_ROLE_SUFFIX = "-sagemaker-execution-role"
+IAM_ROLE_NAME_MAX = 64
+S3_BUCKET_NAME_MAX = 63
+SAGEMAKER_NAME_MAX = 63
+# Longest app segment plus the content hash: "<team>-kernelgateway-<8 hex>".
+LIFECYCLE_NAME_OVERHEAD = len("-kernelgateway-") + 8
+# S3 reserves these prefixes for its own bucket types.
+S3_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+
+
+def execution_role_name(team: str) -> str:
+    return f"{team}{EXECUTION_ROLE_SUFFIX}"
+
+
+def data_bucket_name(team: str, region: str, account: str) -> str:
+    return f"{team}-{region}-{account}"
+
+
+def max_team_name_length(region: str, account: str) -> int:
+    """The longest team name that every derived resource name can carry."""
+    return min(
+        SAGEMAKER_NAME_MAX,
+        S3_BUCKET_NAME_MAX - len(data_bucket_name("", region, account)),
+        IAM_ROLE_NAME_MAX - len(EXECUTION_ROLE_SUFFIX),
+        SAGEMAKER_NAME_MAX - LIFECYCLE_NAME_OVERHEAD,
+    )
+
+
+def check_team_name(name: str, *, where: str, region: str, account: str) -> str:
+    limit = max_team_name_length(region, account)
+    if not TEAM_NAME_PATTERN.match(name):
+        raise ConfigError(
+            where,
+            f"team name {name!r} must be lowercase letters and digits, start with a letter, "
+            "with single hyphens between them (SageMaker domain, S3 bucket and stack name rules)",
+        )
+    if len(name) > limit:
+        raise ConfigError(
+            where,
+            f"team name {name!r} is {len(name)} characters; at most {limit} fit in bucket "
+            f"{data_bucket_name(name, region, account)!r}, role "
+            f"{execution_role_name(name)!r} and lifecycle-config names",
+        )
+    if name.startswith(S3_RESERVED_PREFIXES):
+        raise ConfigError(where, f"team name {name!r} starts with a prefix S3 reserves: {S3_RESERVED_PREFIXES}")
+    return name
+
+
+def check_account(account: str, *, where: str = "-c account") -> str:
+    if not ACCOUNT_PATTERN.match(account):
+        raise ConfigError(where, f"{account!r} is not an AWS account id (exactly 12 digits)")
+    return account
+
+
+def check_region(region: str, *, where: str = "-c region") -> str:
+    if not REGION_PATTERN.match(region):
+        raise ConfigError(where, f"{region!r} is not an AWS region name (like eu-central-1)")
+    return region
+
+
+def check_instance_type(value: str, *, where: str) -> str:
+    if not INSTANCE_TYPE_PATTERN.match(value):
+        raise ConfigError(where, f"{value!r} is not a SageMaker instance type (like ml.t3.medium)")
+    return value
