@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Reads the context once, then wires the platform's stacks. Nothing else happens here."""
+
+import sys
+
+import aws_cdk as cdk
+from cdk_nag import AwsSolutionsChecks
+
+from stacks.infrastructure_stack import InfrastructureStack
+from stacks.sagemaker_login_stack import SagemakerLoginStack
+from stacks.sagemaker_studio_stack import SageMakerStudioStack
+from studio_platform.config import load_platform_config
+from studio_platform.errors import ConfigError
+
+app = cdk.App()
+try:
+    config = load_platform_config(app.node.try_get_context)
+except ConfigError as error:
+    sys.exit(f"error: {error}")
+
+env = cdk.Environment(account=config.account, region=config.region)
+infrastructure = InfrastructureStack(
+    app,
+    "infrastructure-stack",
+    env=env,
+    vpc_cidr=config.vpc_cidr,
+    availability_zones=config.availability_zones,
+    private_api=config.login.api_endpoint_type == "private",
+)
+login = SagemakerLoginStack(app, "sagemaker-login-stack", env=env, login=config.login)
+for team in config.teams:
+    SageMakerStudioStack(
+        app,
+        f"sagemaker-studio-stack-{team.name}",
+        env=env,
+        team=team,
+        vpc=infrastructure.vpc,
+        subnet_ids=infrastructure.subnets.subnet_ids,
+        user_pool=login.user_pool,
+    )
+
+cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+app.synth()

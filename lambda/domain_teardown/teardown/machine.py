@@ -1,0 +1,67 @@
+"""The Delete state machine: each poll reads AWS's state and does the next step.
+
+No state is kept between polls except what AWS reports, so a poll cut short by a Lambda
+timeout or throttling is simply repeated.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from . import network, studio
+from .aws import Aws, RetryLater, TeardownFailed
+from .logs import log_action
+from .request import HomeEfsRetention, TeardownRequest
+
+
+def advance_teardown(*, aws: Aws, request: TeardownRequest) -> bool:
+    """True once the domain and (with Delete) its home EFS and NFS groups are gone."""
+    try:
+        return _advance(aws, request)
+    except RetryLater as reason:
+        log_action("poll_deferred", domain_id=request.domain_id, reason=str(reason))
+        return False
+
+
+def _advance(aws: Aws, request: TeardownRequest) -> bool:
+    domain = studio.describe_domain(aws, domain_id=request.domain_id)
+    if domain is not None:
+        _remove_domain_step(aws, request=request, domain=domain)
+        return False
+    if request.home_efs_retention is HomeEfsRetention.DELETE:
+        if not network.remove_home_file_systems(aws, domain_arn=request.domain_arn):
+            return False
+        if not network.delete_nfs_security_groups(aws, vpc_id=request.vpc_id, domain_id=request.domain_id):
+            return False
+    else:
+        network.log_retained(aws, domain_arn=request.domain_arn, vpc_id=request.vpc_id, domain_id=request.domain_id)
+    log_action("teardown_complete", domain_id=request.domain_id, home_efs=request.home_efs_retention.value)
+    return True
+
+
+def _remove_domain_step(aws: Aws, *, request: TeardownRequest, domain: studio.DomainState) -> None:
+    if domain.status == "Deleting":
+        log_action("domain_deleting", domain_id=request.domain_id)
+        return
+    if domain.status == "Delete_Failed" and not _failed_before(domain.last_modified, request.started_at):
+        raise TeardownFailed(
+            f"SageMaker domain {request.domain_id} failed to delete: {domain.failure_reason or 'no reason given'}"
+        )
+    # Apps block their spaces and profiles, which block the domain: one layer per poll at most.
+    if not studio.delete_apps(aws, domain_id=request.domain_id):
+        return
+    if not studio.delete_spaces(aws, domain_id=request.domain_id):
+        return
+    if not studio.delete_user_profiles(aws, request=request):
+        return
+    studio.delete_domain(aws, request=request)
+
+
+def _failed_before(last_modified: datetime | None, started_at: datetime | None) -> bool:
+    """A Delete_Failed from an earlier stack delete is retried, not reported again.
+
+    Without both timestamps the failure is taken as this attempt's own.
+    """
+    if last_modified is None or last_modified.tzinfo is None or started_at is None:
+        return False
+    return last_modified < started_at

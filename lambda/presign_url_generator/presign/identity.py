@@ -1,0 +1,113 @@
+"""Decisions about who the caller is: group membership, profile name, tag values. No AWS here."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+import uuid
+from collections.abc import Iterable
+
+SAGEMAKER_NAME_MAX = 63
+# fullmatch, never `$`: `$` also matches before a trailing newline ("team1\n").
+_SAGEMAKER_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
+TAG_VALUE_MAX = 256
+_TAG_EXTRA_CHARS = frozenset("_.:/=+-@")
+_GROUP_SEPARATORS = re.compile(r"[,\s]+")
+
+PROFILE_SLUG_MAX = 30
+FINGERPRINT_LENGTH = 32
+
+
+def is_valid_sagemaker_name(name: object) -> bool:
+    """True for a DomainName/UserProfileName SageMaker accepts (regex and the 63 limit)."""
+    return (
+        isinstance(name, str)
+        and 0 < len(name) <= SAGEMAKER_NAME_MAX
+        and _SAGEMAKER_NAME.fullmatch(name) is not None
+    )
+
+
+def parse_groups(raw: object) -> frozenset[str]:
+    """Group names from a `cognito:groups` claim in any shape API Gateway has been seen to send.
+
+    A list is taken element by element. A string may be one group ("team1"), comma-joined
+    ("a,b"), bracketed and space-separated ("[a b]") or a JSON list. Cognito group names hold
+    no whitespace, so splitting a string on commas and whitespace never cuts a real name; a
+    comma inside an admin-made group name is the one ambiguity of the string forms.
+    """
+    if isinstance(raw, (list, tuple)):
+        return frozenset(item.strip() for item in raw if isinstance(item, str) and item.strip())
+    if not isinstance(raw, str):
+        return frozenset()
+    text = raw.strip()
+    if text.startswith("[") and text.endswith("]"):
+        try:
+            decoded = json.loads(text)
+        except ValueError:
+            decoded = None
+        if isinstance(decoded, list):
+            return parse_groups(decoded)
+        text = text[1:-1]
+    return frozenset(part for part in _GROUP_SEPARATORS.split(text) if part)
+
+
+def is_member(*, domain_name: str, groups: Iterable[str]) -> bool:
+    """Exact, case-sensitive equality: `team1` is not a member of `team10` or `Team1`."""
+    return any(group == domain_name for group in groups)
+
+
+def is_valid_tag_value(text: str) -> bool:
+    return len(text) <= TAG_VALUE_MAX and all(_is_tag_char(char) for char in text)
+
+
+def tag_value(text: str) -> str:
+    """`text` made acceptable as a SageMaker tag value: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*, <= 256."""
+    return "".join(char if _is_tag_char(char) else "_" for char in text[:TAG_VALUE_MAX])
+
+
+def _is_tag_char(char: str) -> bool:
+    return char in _TAG_EXTRA_CHARS or unicodedata.category(char)[0] in "LZN"
+
+
+def profile_name_for(*, username: str, sub: str) -> str:
+    """The UserProfileName of a Cognito user: `<slug of username>-<fingerprint of sub>`.
+
+    Injectivity (two different users never share a profile):
+    - The name always ends with "-" + a FINGERPRINT_LENGTH-character fingerprint of `sub`,
+      whatever the slug is, so the fingerprint can be read back from the name; two names are
+      equal only if their fingerprints are equal. The slug is decoration for humans.
+    - A canonical UUID `sub` (what Cognito user pools issue: lowercase, hyphenated) maps to
+      its 32 hex digits. `str(UUID(hex))` gives the sub back, so this class is a bijection:
+      distinct subs, distinct fingerprints.
+    - Any other `sub` maps to "x" + 31 hex digits of SHA-256. The "x" keeps the two classes
+      disjoint (hex digits never contain "x"); inside this class a collision needs a 124-bit
+      SHA-256 prefix collision, which is infeasible rather than impossible.
+    - The sub is immutable and unique in a user pool, so the same user always gets the same
+      name and different users get different ones.
+    - The name holds only lowercase letters, digits and hyphens, so SageMaker's
+      case-insensitive comparison of profile names equals exact comparison: "Alice" and
+      "alice" (different subs) stay different.
+    - Belt and braces: the profile carries a CognitoSub tag that is checked on every login,
+      so even a collision would be refused, never shared.
+    Length: at most PROFILE_SLUG_MAX + 1 + 32 = 63; it starts with a letter or digit, hyphens
+    sit between alphanumerics, so it satisfies the SageMaker name rule.
+    """
+    return f"{_username_slug(username)}-{_sub_fingerprint(sub)}"
+
+
+def _username_slug(username: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", username).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:PROFILE_SLUG_MAX].rstrip("-") or "user"
+
+
+def _sub_fingerprint(sub: str) -> str:
+    try:
+        parsed = uuid.UUID(sub)
+    except ValueError:
+        parsed = None
+    if parsed is not None and str(parsed) == sub:
+        return parsed.hex
+    return "x" + hashlib.sha256(sub.encode("utf-8")).hexdigest()[: FINGERPRINT_LENGTH - 1]

@@ -1,0 +1,81 @@
+"""The API Gateway REST proxy event, parsed into typed values. Order of checks: 401, then 400."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from presign.errors import Forbidden, InvalidDomainName, Unauthorized
+from presign.identity import is_member, is_valid_sagemaker_name, is_valid_tag_value, parse_groups
+
+# Cognito caps usernames at 128; a sub is a 36-character UUID. Anything longer is not Cognito's.
+USERNAME_MAX = 128
+SUB_MAX = 128
+
+
+@dataclass(frozen=True)
+class Caller:
+    username: str
+    sub: str
+    groups: frozenset[str]
+
+
+@dataclass(frozen=True)
+class PresignRequest:
+    """A caller allowed into a domain: build it with `authorize`, never directly."""
+
+    caller: Caller
+    domain_name: str
+
+
+def parse_caller(event: object) -> Caller:
+    """The authenticated identity from `requestContext.authorizer.claims`, or Unauthorized."""
+    claims = _path(event, "requestContext", "authorizer", "claims")
+    if not isinstance(claims, Mapping):
+        raise Unauthorized("claims_missing")
+    # Access tokens carry `username`; ID tokens `cognito:username`.
+    username = claims.get("username") or claims.get("cognito:username")
+    sub = claims.get("sub")
+    if not isinstance(username, str) or not username.strip() or len(username) > USERNAME_MAX:
+        raise Unauthorized("username_missing")
+    if not isinstance(sub, str) or not sub or len(sub) > SUB_MAX or not is_valid_tag_value(sub):
+        # The sub is stored verbatim as the ownership tag, so it must be a valid tag value.
+        raise Unauthorized("sub_missing")
+    return Caller(username=username, sub=sub, groups=parse_groups(claims.get("cognito:groups")))
+
+
+def parse_domain_name(event: object) -> str:
+    name = _path(event, "pathParameters", "domainName")
+    if not is_valid_sagemaker_name(name):
+        raise InvalidDomainName("domain_name_invalid")
+    return name
+
+
+def authorize(*, caller: Caller, domain_name: str) -> PresignRequest:
+    """Forbidden unless the caller is in the Cognito group named exactly like the domain."""
+    if not is_member(domain_name=domain_name, groups=caller.groups):
+        raise Forbidden("not_a_group_member")
+    return PresignRequest(caller=caller, domain_name=domain_name)
+
+
+def request_origin(event: object) -> str | None:
+    headers = _path(event, "headers")
+    if not isinstance(headers, Mapping):
+        return None
+    for name, value in headers.items():
+        if isinstance(name, str) and name.lower() == "origin" and isinstance(value, str):
+            return value
+    return None
+
+
+def api_request_id(event: object) -> str | None:
+    value = _path(event, "requestContext", "requestId")
+    return value if isinstance(value, str) else None
+
+
+def _path(value: object, *keys: str) -> object:
+    for key in keys:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(key)
+    return value

@@ -1,0 +1,123 @@
+"""The only module that talks to SageMaker: thin calls, pagination, modelled errors turned into values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+# Small timeouts and few attempts: the worst case of one call (2 x (2 s + 5 s)) stays well
+# under the 20 s Lambda timeout, itself under API Gateway's 29 s.
+CLIENT_CONFIG = Config(
+    connect_timeout=2,
+    read_timeout=5,
+    retries={"mode": "standard", "max_attempts": 2},
+    tcp_keepalive=True,
+)
+LIST_DOMAINS_PAGE_SIZE = 100
+# A runaway NextToken loop must not burn the whole Lambda timeout.
+MAX_PAGES = 50
+IN_SERVICE = "InService"
+
+
+@dataclass(frozen=True)
+class Domain:
+    domain_id: str
+    name: str
+    status: str
+
+
+@dataclass(frozen=True)
+class UserProfile:
+    name: str
+    arn: str
+    status: str
+
+
+def create_sagemaker_client() -> Any:
+    import boto3  # imported lazily: keeps the module import (and tests' collection) cheap
+
+    return boto3.client("sagemaker", config=CLIENT_CONFIG)
+
+
+class SageMakerGateway:
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def list_domains(self) -> Iterator[Domain]:
+        """Every domain of the account and region, over all pages."""
+        request: dict[str, Any] = {"MaxResults": LIST_DOMAINS_PAGE_SIZE}
+        for _ in range(MAX_PAGES):
+            page = self._client.list_domains(**request)
+            for item in page.get("Domains", []):
+                if item.get("DomainId") and item.get("DomainName"):
+                    yield Domain(item["DomainId"], item["DomainName"], item.get("Status", ""))
+            token = page.get("NextToken")
+            if not token or token == request.get("NextToken"):
+                return
+            request["NextToken"] = token
+
+    def describe_user_profile(self, *, domain_id: str, profile_name: str) -> UserProfile | None:
+        """The profile, or None when it does not exist."""
+        try:
+            response = self._client.describe_user_profile(DomainId=domain_id, UserProfileName=profile_name)
+        except ClientError as error:
+            if _error_code(error) == "ResourceNotFound":
+                return None
+            raise
+        return UserProfile(
+            name=response.get("UserProfileName", profile_name),
+            arn=response["UserProfileArn"],
+            status=response.get("Status", ""),
+        )
+
+    def list_tags(self, *, resource_arn: str) -> dict[str, str]:
+        tags: dict[str, str] = {}
+        request: dict[str, Any] = {"ResourceArn": resource_arn}
+        for _ in range(MAX_PAGES):
+            page = self._client.list_tags(**request)
+            tags.update({tag["Key"]: tag.get("Value", "") for tag in page.get("Tags", [])})
+            token = page.get("NextToken")
+            if not token or token == request.get("NextToken"):
+                break
+            request["NextToken"] = token
+        return tags
+
+    def create_user_profile(self, *, domain_id: str, profile_name: str, tags: Mapping[str, str]) -> bool:
+        """Create the profile with the domain's default settings; False if it already exists."""
+        try:
+            self._client.create_user_profile(
+                DomainId=domain_id,
+                UserProfileName=profile_name,
+                Tags=[{"Key": key, "Value": value} for key, value in tags.items()],
+            )
+        except ClientError as error:
+            if _error_code(error) == "ResourceInUse":
+                return False
+            raise
+        return True
+
+    def create_presigned_domain_url(
+        self,
+        *,
+        domain_id: str,
+        profile_name: str,
+        expires_in_seconds: int,
+        session_duration_seconds: int,
+        landing_uri: str,
+    ) -> str:
+        response = self._client.create_presigned_domain_url(
+            DomainId=domain_id,
+            UserProfileName=profile_name,
+            ExpiresInSeconds=expires_in_seconds,
+            SessionExpirationDurationInSeconds=session_duration_seconds,
+            LandingUri=landing_uri,
+        )
+        return response["AuthorizedUrl"]
+
+
+def _error_code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))

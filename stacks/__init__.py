@@ -1,0 +1,1 @@
+"""One module per stack: which constructs, wired how, with which outputs."""

@@ -1,0 +1,44 @@
+"""`infrastructure-stack`: the shared isolated network every team domain lives in."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
+from constructs import Construct
+
+from studio_constructs.network import StudioNetwork
+
+
+class InfrastructureStack(cdk.Stack):
+    """VPC, isolated subnets and VPC endpoints. Attributes: `vpc`, `subnets`,
+    `endpoint_security_group`, `execute_api_endpoint` (only for a private login API)."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        vpc_cidr: str,
+        availability_zones: Sequence[str],
+        private_api: bool = False,
+        **kwargs,
+    ) -> None:
+        self._zones = list(availability_zones)
+        super().__init__(scope, construct_id, **kwargs)
+        network = StudioNetwork(self, "Network", cidr=vpc_cidr, availability_zones=availability_zones)
+        self.vpc = network.vpc
+        self.subnets = network.subnets
+        self.endpoint_security_group = network.endpoint_security_group
+        self.execute_api_endpoint: ec2.InterfaceVpcEndpoint | None = None
+        if private_api:
+            self.execute_api_endpoint = network.add_interface_endpoint(
+                "ExecuteApi", ec2.InterfaceVpcEndpointAwsService.APIGATEWAY
+            )
+        cdk.CfnOutput(self, "VpcId", value=self.vpc.vpc_id, description="The Studio VPC")
+
+    @property
+    def availability_zones(self) -> list[str]:
+        # The configured zones, so CDK never asks the account for them (offline synth).
+        return self._zones

@@ -1,0 +1,86 @@
+"""`sagemaker-studio-stack-<team>`: one team's domain, key, bucket, role and Cognito group."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_ec2 as ec2
+from constructs import Construct
+
+from studio_constructs.data_bucket import TeamDataBucket
+from studio_constructs.execution_role import TeamExecutionRole
+from studio_constructs.studio_domain import NativeIdleShutdown, StudioDomain
+from studio_constructs.team_key import TeamKey
+from studio_platform import names
+from studio_platform.config import NATIVE_IDLE_MAX_MINUTES, TeamConfig
+
+
+class SageMakerStudioStack(cdk.Stack):
+    """Attributes: `key`, `data_bucket`, `execution_role`, `studio`, `group`."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        team: TeamConfig,
+        vpc: ec2.IVpc,
+        subnet_ids: Sequence[str],
+        user_pool: cognito.IUserPool,
+        admin_role_arns: Sequence[str] = (),
+        **kwargs,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        removal = cdk.RemovalPolicy.DESTROY if team.destroy_on_delete else cdk.RemovalPolicy.RETAIN
+
+        self.key = TeamKey(self, "TeamKey", team=team.name, removal_policy=removal)
+        self.execution_role = TeamExecutionRole(
+            self,
+            "ExecutionRole",
+            team=team.name,
+            role_name=names.execution_role_name(team.name),
+            key_arn=self.key.key.key_arn,
+            instance_types=team.instance_types,
+            vpc=vpc,
+        )
+        self.key.grant_job_encryption(self.execution_role.role)
+        self.data_bucket = TeamDataBucket(
+            self,
+            "TeamDataBucket",
+            bucket_name=names.data_bucket_name(team.name, self.region, self.account),
+            encryption_key=self.key.key,
+            reader_writer=self.execution_role.role,
+            admin_principal_arns=admin_role_arns,
+            removal_policy=removal,
+        )
+        self.studio = StudioDomain(
+            self,
+            "StudioDomain",
+            domain_name=team.name,
+            vpc=vpc,
+            subnet_ids=subnet_ids,
+            encryption_key=self.key.key,
+            execution_role=self.execution_role.role,
+            idle_shutdown=NativeIdleShutdown(
+                default_minutes=min(NATIVE_IDLE_MAX_MINUTES, max(60, round(team.idle_timeout_minutes * 2))),
+                max_minutes=NATIVE_IDLE_MAX_MINUTES,
+            ),
+        )
+        self.execution_role.allow_studio_domain(domain_id=self.studio.domain_id)
+
+        # The group whose members may open this team's Studio (checked by the login Lambda).
+        self.group = cognito.CfnUserPoolGroup(
+            self,
+            "TeamGroup",
+            user_pool_id=user_pool.user_pool_id,
+            group_name=team.name,
+            description=f"Members may open SageMaker Studio domain {team.name}",
+        )
+
+        for key, value in team.tags.items():
+            cdk.Tags.of(self).add(key, value)
+        cdk.CfnOutput(self, "DomainId", value=self.studio.domain_id)
+        cdk.CfnOutput(self, "DataBucketName", value=self.data_bucket.bucket.bucket_name)
+        cdk.CfnOutput(self, "ExecutionRoleArn", value=self.execution_role.role.role_arn)

@@ -1,0 +1,391 @@
+"""`<team>-sagemaker-execution-role`: what a team's Studio users and jobs may do.
+
+Three managed policies, each reviewable on its own:
+- `TeamSageMakerAccess`: create with the team tag, manage what carries it, plus the
+  plumbing jobs need (logs, metrics, image pulls, VPC network interfaces, org roles).
+- `TeamGuardrails`: explicit Deny statements that no later Allow can undo.
+- `TeamStudioDomainAccess` (from `allow_studio_domain`): apps and spaces of the team's
+  domain only. Separate because the domain references this role: a policy attached after
+  the domain exists breaks the role <-> domain cycle.
+Bucket and key access come from their constructs' `grant_*` methods.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from studio_constructs.nag import acknowledge_wildcards
+
+CREATE_ACTIONS = [
+    "sagemaker:CreateTrainingJob",
+    "sagemaker:CreateProcessingJob",
+    "sagemaker:CreateTransformJob",
+    "sagemaker:CreateHyperParameterTuningJob",
+    "sagemaker:CreateAutoMLJob",
+    "sagemaker:CreateAutoMLJobV2",
+    "sagemaker:CreateModel",
+    "sagemaker:CreateModelPackage",
+    "sagemaker:CreateModelPackageGroup",
+    "sagemaker:CreateEndpointConfig",
+    "sagemaker:CreateEndpoint",
+    "sagemaker:CreateExperiment",
+    "sagemaker:CreateTrial",
+    "sagemaker:CreateTrialComponent",
+    "sagemaker:CreatePipeline",
+]
+MANAGE_TAGGED_ACTIONS = [
+    "sagemaker:Describe*",
+    "sagemaker:Update*",
+    "sagemaker:Delete*",
+    "sagemaker:Stop*",
+    "sagemaker:StartPipelineExecution",
+    "sagemaker:InvokeEndpoint",
+    "sagemaker:ListTags",
+    "sagemaker:AssociateTrialComponent",
+    "sagemaker:DisassociateTrialComponent",
+    "sagemaker:BatchPutMetrics",
+]
+READ_ONLY_UNSCOPED_ACTIONS = ["sagemaker:List*", "sagemaker:Search", "sagemaker:GetSearchSuggestions"]
+# Actions that carry `sagemaker:InstanceTypes`: where the cost of a team is decided.
+INSTANCE_TYPE_ACTIONS = [
+    "sagemaker:CreateApp",
+    "sagemaker:CreateSpace",
+    "sagemaker:UpdateSpace",
+    "sagemaker:CreateTrainingJob",
+    "sagemaker:CreateProcessingJob",
+    "sagemaker:CreateTransformJob",
+    "sagemaker:CreateHyperParameterTuningJob",
+    "sagemaker:CreateEndpointConfig",
+    "sagemaker:CreateNotebookInstance",
+]
+JOB_ACTIONS = [
+    "sagemaker:CreateTrainingJob",
+    "sagemaker:CreateProcessingJob",
+    "sagemaker:CreateTransformJob",
+    "sagemaker:CreateHyperParameterTuningJob",
+]
+ADMIN_SAGEMAKER_ACTIONS = [
+    "sagemaker:CreateDomain",
+    "sagemaker:UpdateDomain",
+    "sagemaker:DeleteDomain",
+    "sagemaker:CreateUserProfile",
+    "sagemaker:UpdateUserProfile",
+    "sagemaker:DeleteUserProfile",
+    "sagemaker:CreatePresignedDomainUrl",
+]
+BUCKET_ADMIN_ACTIONS = [
+    "s3:CreateBucket",
+    "s3:DeleteBucket",
+    "s3:PutBucketPolicy",
+    "s3:DeleteBucketPolicy",
+    "s3:PutBucketAcl",
+    "s3:PutEncryptionConfiguration",
+    "s3:PutBucketPublicAccessBlock",
+]
+IAM_CHANGE_ACTIONS = [
+    "iam:CreateRole",
+    "iam:DeleteRole",
+    "iam:UpdateRole",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:DeleteRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:PutRolePermissionsBoundary",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:TagRole",
+    "iam:UntagRole",
+    "iam:CreatePolicy",
+    "iam:CreatePolicyVersion",
+    "iam:DeletePolicy",
+    "iam:DeletePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:CreateUser",
+    "iam:CreateAccessKey",
+]
+STUDIO_DOMAIN_ACTIONS = [
+    "sagemaker:CreateApp",
+    "sagemaker:DeleteApp",
+    "sagemaker:DescribeApp",
+    "sagemaker:CreateSpace",
+    "sagemaker:UpdateSpace",
+    "sagemaker:DeleteSpace",
+    "sagemaker:DescribeSpace",
+    "sagemaker:AddTags",
+    "sagemaker:ListTags",
+]
+
+
+class TeamExecutionRole(Construct):
+    """The execution role of one team's domain, its profiles, spaces and jobs.
+
+    Attributes: `role`, `access_policy`, `guardrails`.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        team: str,
+        role_name: str,
+        key_arn: str,
+        instance_types: Sequence[str],
+        vpc: ec2.IVpc,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        if not instance_types:
+            raise ValueError("TeamExecutionRole needs a non-empty instance_types allowlist")
+        self.team = team
+        stack = cdk.Stack.of(self)
+        self.role = iam.Role(
+            self,
+            "Role",
+            role_name=role_name,
+            assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
+            description=f"SageMaker Studio execution role of team {team}",
+            max_session_duration=cdk.Duration.hours(12),
+        )
+        access = self._access_statements(stack, vpc)
+        self.access_policy = iam.ManagedPolicy(
+            self, "TeamSageMakerAccess", roles=[self.role], statements=[statement for statement, _ in access]
+        )
+        for statement, reason in access:
+            acknowledge_wildcards(self.access_policy, statement, reason)
+        self.guardrails = iam.ManagedPolicy(
+            self,
+            "TeamGuardrails",
+            roles=[self.role],
+            statements=self._guardrail_statements(key_arn, instance_types),
+        )
+
+    def _access_statements(self, stack: cdk.Stack, vpc: ec2.IVpc) -> list[tuple[iam.PolicyStatement, str]]:
+        """Each statement with the reason a reviewer needs for its wildcards."""
+        team_request_tag = {"StringEquals": {"aws:RequestTag/DomainName": self.team}}
+        team_resource_tag = {"StringEquals": {"aws:ResourceTag/DomainName": self.team}}
+        any_sagemaker = [stack.format_arn(service="sagemaker", resource="*")]
+        vpc_arn = stack.format_arn(service="ec2", resource="vpc", resource_name=vpc.vpc_id)
+        statement = iam.PolicyStatement
+        return [
+            (
+                statement(
+                    sid="CreateOnlyWithTeamTag",
+                    actions=CREATE_ACTIONS,
+                    resources=any_sagemaker,
+                    conditions=team_request_tag,
+                ),
+                "Names of jobs, models and endpoints are chosen at run time; creation requires the request "
+                "tag DomainName=<team>, which the guardrails forbid setting to another team.",
+            ),
+            (
+                statement(
+                    sid="ManageOnlyTeamTagged",
+                    actions=MANAGE_TAGGED_ACTIONS,
+                    resources=any_sagemaker,
+                    conditions=team_resource_tag,
+                ),
+                "Describe/Update/Delete/Stop act only on resources tagged DomainName=<team> "
+                "(aws:ResourceTag); domain and profile changes are denied explicitly.",
+            ),
+            (
+                statement(
+                    sid="TagOnCreateWithTeamTag",
+                    actions=["sagemaker:AddTags"],
+                    resources=any_sagemaker,
+                    conditions=team_request_tag,
+                ),
+                "Tag-on-create needs AddTags on the new resource, whose name is chosen at run time; "
+                "bounded by the team request tag.",
+            ),
+            # Studio tags what it creates with its own keys (sagemaker:domain-arn, ...) and no
+            # DomainName; those calls must pass on resources the team already owns.
+            (
+                statement(
+                    sid="TagTeamTagged",
+                    actions=["sagemaker:AddTags"],
+                    resources=any_sagemaker,
+                    conditions=team_resource_tag,
+                ),
+                "Studio adds its own sagemaker:* tags to team resources; bounded by aws:ResourceTag DomainName.",
+            ),
+            (
+                statement(sid="ReadOnlyListing", actions=READ_ONLY_UNSCOPED_ACTIONS, resources=["*"]),
+                "SageMaker List*/Search/GetSearchSuggestions have no resource-level permissions; they "
+                "return metadata only.",
+            ),
+            (
+                statement(
+                    sid="PassOnlyItselfToSageMaker",
+                    actions=["iam:PassRole"],
+                    resources=[self.role.role_arn],
+                    conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+                ),
+                "",
+            ),
+            (
+                statement(
+                    sid="AssumeRolesInOtherOrganisationAccounts",
+                    actions=["sts:AssumeRole"],
+                    resources=["arn:aws:iam::*:role/*"],
+                    conditions={
+                        "StringEquals": {"aws:ResourceOrgID": "${aws:PrincipalOrgID}"},
+                        "StringNotEquals": {"aws:ResourceAccount": stack.account},
+                    },
+                ),
+                "Teams reach data in other accounts of the organisation (blog: RDS, S3, Athena); the "
+                "target must be in the caller's organisation and not this platform account.",
+            ),
+            (
+                statement(
+                    sid="SageMakerLogs",
+                    actions=[
+                        "logs:CreateLogGroup",
+                        "logs:CreateLogStream",
+                        "logs:PutLogEvents",
+                        "logs:DescribeLogStreams",
+                    ],
+                    resources=[
+                        stack.format_arn(
+                            service="logs",
+                            resource="log-group",
+                            resource_name="/aws/sagemaker/*",
+                            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+                        )
+                    ],
+                ),
+                "SageMaker jobs write to log groups named per job under /aws/sagemaker/; nothing else.",
+            ),
+            (
+                statement(
+                    sid="SageMakerMetrics",
+                    actions=["cloudwatch:PutMetricData"],
+                    resources=["*"],
+                    conditions={"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "aws/sagemaker/*"]}},
+                ),
+                "PutMetricData has no resource level; bounded to SageMaker metric namespaces.",
+            ),
+            (
+                statement(sid="EcrLogin", actions=["ecr:GetAuthorizationToken"], resources=["*"]),
+                "ecr:GetAuthorizationToken has no resource-level permissions.",
+            ),
+            (
+                statement(
+                    sid="PullImages",
+                    actions=["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+                    resources=[f"arn:aws:ecr:{stack.region}:*:repository/*"],
+                ),
+                "Training and processing images live in AWS-owned registries of other accounts; "
+                "read-only pulls in this region.",
+            ),
+            (
+                statement(
+                    sid="DescribeNetworkForVpcJobs",
+                    actions=[
+                        "ec2:DescribeVpcs",
+                        "ec2:DescribeSubnets",
+                        "ec2:DescribeSecurityGroups",
+                        "ec2:DescribeNetworkInterfaces",
+                        "ec2:DescribeDhcpOptions",
+                    ],
+                    resources=["*"],
+                ),
+                "EC2 Describe actions have no resource-level permissions; jobs in the VPC need them.",
+            ),
+            (
+                statement(
+                    sid="NetworkInterfacesOnlyInStudioVpc",
+                    actions=[
+                        "ec2:CreateNetworkInterface",
+                        "ec2:CreateNetworkInterfacePermission",
+                        "ec2:DeleteNetworkInterface",
+                        "ec2:DeleteNetworkInterfacePermission",
+                    ],
+                    resources=["*"],
+                    conditions={"ArnEquals": {"ec2:Vpc": vpc_arn}},
+                ),
+                "Network interfaces for VPC jobs get ids at run time; bounded to the Studio VPC by ec2:Vpc.",
+            ),
+        ]
+
+    def _guardrail_statements(self, key_arn: str, instance_types: Sequence[str]) -> list[iam.PolicyStatement]:
+        deny = iam.Effect.DENY
+        return [
+            iam.PolicyStatement(
+                sid="DenyDomainAndProfileChanges", effect=deny, actions=ADMIN_SAGEMAKER_ACTIONS, resources=["*"]
+            ),
+            iam.PolicyStatement(sid="DenyBucketAdministration", effect=deny, actions=BUCKET_ADMIN_ACTIONS, resources=["*"]),
+            iam.PolicyStatement(sid="DenyIamChanges", effect=deny, actions=IAM_CHANGE_ACTIONS, resources=["*"]),
+            iam.PolicyStatement(
+                sid="DenyInstanceTypesOutsideAllowlist",
+                effect=deny,
+                actions=INSTANCE_TYPE_ACTIONS,
+                resources=["*"],
+                conditions={"ForAnyValue:StringNotLike": {"sagemaker:InstanceTypes": list(instance_types)}},
+            ),
+            # A missing key counts as "not equal": jobs must name the team key explicitly.
+            iam.PolicyStatement(
+                sid="DenyJobVolumesWithoutTeamKey",
+                effect=deny,
+                actions=JOB_ACTIONS,
+                resources=["*"],
+                conditions={"StringNotEquals": {"sagemaker:VolumeKmsKey": key_arn}},
+            ),
+            iam.PolicyStatement(
+                sid="DenyJobOutputsWithoutTeamKey",
+                effect=deny,
+                actions=["sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob", "sagemaker:CreateTransformJob"],
+                resources=["*"],
+                conditions={"StringNotEquals": {"sagemaker:OutputKmsKey": key_arn}},
+            ),
+            # The DomainName tag is the team boundary: it may be set only to this team, never removed.
+            iam.PolicyStatement(
+                sid="DenyForeignTeamTag",
+                effect=deny,
+                actions=["sagemaker:AddTags", *CREATE_ACTIONS],
+                resources=["*"],
+                conditions={
+                    "Null": {"aws:RequestTag/DomainName": "false"},
+                    "StringNotEquals": {"aws:RequestTag/DomainName": self.team},
+                },
+            ),
+            iam.PolicyStatement(
+                sid="DenyRemovingTeamTag",
+                effect=deny,
+                actions=["sagemaker:DeleteTags"],
+                resources=["*"],
+                conditions={"ForAnyValue:StringEquals": {"aws:TagKeys": ["DomainName"]}},
+            ),
+        ]
+
+    def allow_studio_domain(self, *, domain_id: str) -> iam.ManagedPolicy:
+        """Apps and spaces of the team's own domain; nothing of other domains."""
+        stack = cdk.Stack.of(self)
+        resources = [
+            stack.format_arn(service="sagemaker", resource=kind, resource_name=f"{domain_id}/*")
+            for kind in ("app", "space")
+        ]
+        statements = [
+            iam.PolicyStatement(sid="AppsAndSpacesOfTeamDomain", actions=STUDIO_DOMAIN_ACTIONS, resources=resources),
+            iam.PolicyStatement(
+                sid="DescribeTeamDomainAndProfiles",
+                actions=["sagemaker:DescribeDomain", "sagemaker:DescribeUserProfile"],
+                resources=[
+                    stack.format_arn(service="sagemaker", resource="domain", resource_name=domain_id),
+                    stack.format_arn(service="sagemaker", resource="user-profile", resource_name=f"{domain_id}/*"),
+                ],
+            ),
+        ]
+        policy = iam.ManagedPolicy(self, "TeamStudioDomainAccess", roles=[self.role], statements=statements)
+        for statement in statements:
+            acknowledge_wildcards(
+                policy,
+                statement,
+                "Apps, spaces and profiles are created at run time inside the team's domain; the "
+                "wildcard is bounded to that domain id in the ARN.",
+            )
+        return policy

@@ -1,0 +1,58 @@
+"""cdk-nag v3 acknowledgements, kept next to the resource they concern.
+
+cdk-nag v3 matches each finding exactly: `AwsSolutions-IAM5[Resource::<arn>]` is one
+finding, `AwsSolutions-IAM5[Action::s3:*]` another. `finding_ref` renders an ARN that
+holds CloudFormation tokens the way cdk-nag prints it (`<LogicalId.Attr>`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import aws_cdk as cdk
+from constructs import IConstruct
+
+
+def acknowledge(construct: IConstruct, rule: str, reason: str, *, findings: Iterable[str] = ()) -> None:
+    """Accept AwsSolutions `rule` on `construct` with a reason.
+
+    Without `findings` the rule itself is acknowledged; with them, each `rule[finding]`.
+    """
+    if len(reason) < 20:
+        raise ValueError(f"acknowledgement of {rule} needs a specific reason, got {reason!r}")
+    ids = [f"{rule}[{finding}]" for finding in findings] or [rule]
+    for finding_id in ids:
+        cdk.Validations.of(construct).acknowledge(
+            cdk.Acknowledgment(id=f"AwsSolutions::{finding_id}", reason=reason)
+        )
+
+
+def finding_ref(scope: IConstruct, value: str) -> str:
+    """`value` (maybe holding tokens) as cdk-nag prints it in a finding id."""
+    return _flatten(cdk.Stack.of(scope).resolve(value))
+
+
+def _flatten(resolved: Any) -> str:
+    if isinstance(resolved, str):
+        return resolved
+    if isinstance(resolved, dict):
+        if "Fn::Join" in resolved:
+            separator, parts = resolved["Fn::Join"]
+            return separator.join(_flatten(part) for part in parts)
+        if "Ref" in resolved:
+            return f"<{resolved['Ref']}>"
+        if "Fn::GetAtt" in resolved:
+            logical_id, attribute = resolved["Fn::GetAtt"]
+            return f"<{logical_id}.{attribute}>"
+    raise ValueError(f"cannot render {resolved!r} as a cdk-nag finding id")
+
+
+def acknowledge_wildcards(construct: IConstruct, statement: Any, reason: str) -> None:
+    """Acknowledge AwsSolutions-IAM5 for each wildcard action/resource of one statement."""
+    findings = [f"Action::{action}" for action in statement.actions if "*" in action]
+    for resource in statement.resources:
+        rendered = finding_ref(construct, resource)
+        if "*" in rendered:
+            findings.append(f"Resource::{rendered}")
+    if findings:
+        acknowledge(construct, "AwsSolutions-IAM5", reason, findings=findings)

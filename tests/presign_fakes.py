@@ -1,0 +1,227 @@
+"""Test doubles for the PreSignUrlGenerator tests: events, a clock, a model-checked fake SageMaker.
+
+The fake validates every call's parameters against botocore's SageMaker model (as Stubber
+does), but answers in any order, which property-based tests need.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+import botocore.session
+from botocore.exceptions import ClientError
+from botocore.validate import validate_parameters
+
+REGION = "eu-central-1"
+ACCOUNT = "111122223333"
+DOMAIN_NAME = "team1"
+DOMAIN_ID = "d-team1abcdef0"
+SUB = "6f1c1b1e-8e5a-4f8e-9a0b-1234567890ab"
+OTHER_SUB = "0b9a8c7d-1111-4222-8333-444455556666"
+USERNAME = "Alice.Smith+ds@example.com"
+PRESIGNED_URL = "https://d-team1abcdef0.studio.eu-central-1.sagemaker.aws/auth?token=SECRET-LOGIN-TOKEN-123"
+ACCESS_TOKEN = "eyJraWQiOiJTRUNSRVQtQUNDRVNTLVRPS0VOIn0.payload.signature"
+
+_MODEL = botocore.session.get_session().get_service_model("sagemaker")
+
+
+def profile_arn(domain_id: str, profile_name: str) -> str:
+    return f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:user-profile/{domain_id}/{profile_name}"
+
+
+def make_event(
+    *,
+    domain_name: object = DOMAIN_NAME,
+    claims: object = "default",
+    groups: object = DOMAIN_NAME,
+    origin: str | None = None,
+) -> dict[str, Any]:
+    if claims == "default":
+        claims = {
+            "sub": SUB,
+            "username": USERNAME,
+            "cognito:groups": groups,
+            "token_use": "access",
+            "scope": "openid",
+            "client_id": "clientid123",
+        }
+    headers = {"Authorization": f"Bearer {ACCESS_TOKEN}"}
+    if origin is not None:
+        headers["origin"] = origin
+    return {
+        "resource": "/domainName/{domainName}/getPresignedUrl",
+        "httpMethod": "GET",
+        "headers": headers,
+        "multiValueHeaders": {key: [value] for key, value in headers.items()},
+        "pathParameters": {"domainName": domain_name},
+        "requestContext": {"requestId": "api-req-1", "authorizer": {"claims": claims}},
+    }
+
+
+def make_context(remaining_ms: int = 20_000) -> SimpleNamespace:
+    return SimpleNamespace(aws_request_id="lambda-req-1", get_remaining_time_in_millis=lambda: remaining_ms)
+
+
+@dataclass
+class FakeClock:
+    now: float = 1000.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def client_error(code: str, operation: str, status: int = 400) -> ClientError:
+    return ClientError(
+        {"Error": {"Code": code, "Message": f"{code} happened"}, "ResponseMetadata": {"HTTPStatusCode": status}},
+        operation,
+    )
+
+
+class FakeSageMaker:
+    """Domains and profiles in memory; every profile is created InService and tagged as asked."""
+
+    def __init__(self, domains: list[tuple[str, str, str]], page_size: int = 100) -> None:
+        self.domains = [{"DomainId": i, "DomainName": n, "Status": s} for i, n, s in domains]
+        self.page_size = page_size
+        self.profiles: dict[tuple[str, str], dict[str, Any]] = {}
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    def _record(self, operation: str, params: dict[str, Any]) -> None:
+        validate_parameters(params, _MODEL.operation_model(operation).input_shape)
+        self.calls.append((operation, params))
+
+    def list_domains(self, **params: Any) -> dict[str, Any]:
+        self._record("ListDomains", params)
+        size = min(params.get("MaxResults", 10), self.page_size)
+        start = int(params.get("NextToken", "0"))
+        page = {"Domains": self.domains[start : start + size]}
+        if start + size < len(self.domains):
+            page["NextToken"] = str(start + size)
+        return page
+
+    def describe_user_profile(self, **params: Any) -> dict[str, Any]:
+        self._record("DescribeUserProfile", params)
+        key = (params["DomainId"], params["UserProfileName"].lower())
+        if key not in self.profiles:
+            raise client_error("ResourceNotFound", "DescribeUserProfile")
+        profile = self.profiles[key]
+        return {"UserProfileArn": profile["arn"], "UserProfileName": profile["name"], "Status": "InService"}
+
+    def list_tags(self, **params: Any) -> dict[str, Any]:
+        self._record("ListTags", params)
+        for profile in self.profiles.values():
+            if profile["arn"] == params["ResourceArn"]:
+                return {"Tags": profile["tags"]}
+        raise client_error("ValidationException", "ListTags")
+
+    def create_user_profile(self, **params: Any) -> dict[str, Any]:
+        self._record("CreateUserProfile", params)
+        key = (params["DomainId"], params["UserProfileName"].lower())
+        if key in self.profiles:
+            raise client_error("ResourceInUse", "CreateUserProfile")
+        arn = profile_arn(params["DomainId"], params["UserProfileName"])
+        self.profiles[key] = {"arn": arn, "name": params["UserProfileName"], "tags": params.get("Tags", [])}
+        return {"UserProfileArn": arn}
+
+    def create_presigned_domain_url(self, **params: Any) -> dict[str, Any]:
+        self._record("CreatePresignedDomainUrl", params)
+        return {"AuthorizedUrl": PRESIGNED_URL}
+
+    def operations(self) -> list[str]:
+        return [operation for operation, _ in self.calls]
+
+
+def body_of(response: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(response["body"])
+
+
+@dataclass
+class StubbedAws:
+    """A real botocore client behind Stubber (params checked against the model), plus records."""
+
+    client: Any
+    stubber: Any
+    clock: FakeClock
+    attempts: list[str]  # every operation the code tried, stubbed or not
+
+    def list_domains(self, domains: list[tuple[str, str, str]], *, token_in=None, token_out=None) -> None:
+        expected: dict[str, Any] = {"MaxResults": 100}
+        if token_in:
+            expected["NextToken"] = token_in
+        response: dict[str, Any] = {
+            "Domains": [{"DomainId": i, "DomainName": n, "Status": s} for i, n, s in domains]
+        }
+        if token_out:
+            response["NextToken"] = token_out
+        self.stubber.add_response("list_domains", response, expected)
+
+    def describe_profile(self, profile_name: str, *, status: str = "InService", domain_id: str = DOMAIN_ID) -> None:
+        self.stubber.add_response(
+            "describe_user_profile",
+            {
+                "DomainId": domain_id,
+                "UserProfileArn": profile_arn(domain_id, profile_name),
+                "UserProfileName": profile_name,
+                "Status": status,
+            },
+            {"DomainId": domain_id, "UserProfileName": profile_name},
+        )
+
+    def describe_profile_missing(self, profile_name: str, *, domain_id: str = DOMAIN_ID) -> None:
+        self.stubber.add_client_error(
+            "describe_user_profile",
+            service_error_code="ResourceNotFound",
+            http_status_code=400,
+            expected_params={"DomainId": domain_id, "UserProfileName": profile_name},
+        )
+
+    def list_tags(self, profile_name: str, tags: dict[str, str], *, domain_id: str = DOMAIN_ID) -> None:
+        self.stubber.add_response(
+            "list_tags",
+            {"Tags": [{"Key": key, "Value": value} for key, value in tags.items()]},
+            {"ResourceArn": profile_arn(domain_id, profile_name)},
+        )
+
+    def presign(
+        self,
+        profile_name: str,
+        *,
+        expires: int = 60,
+        session: int = 28800,
+        landing: str = "studio::",
+        domain_id: str = DOMAIN_ID,
+    ) -> None:
+        self.stubber.add_response(
+            "create_presigned_domain_url",
+            {"AuthorizedUrl": PRESIGNED_URL},
+            {
+                "DomainId": domain_id,
+                "UserProfileName": profile_name,
+                "ExpiresInSeconds": expires,
+                "SessionExpirationDurationInSeconds": session,
+                "LandingUri": landing,
+            },
+        )
+
+
+def stubbed_aws() -> StubbedAws:
+    import boto3
+    from botocore.stub import Stubber
+
+    client = boto3.client("sagemaker", region_name=REGION)
+    attempts: list[str] = []
+    # Registered before Stubber so it sees calls Stubber would reject as unexpected.
+    client.meta.events.register(
+        "before-parameter-build.sagemaker", lambda model, **_: attempts.append(model.name)
+    )
+    stubber = Stubber(client)
+    stubber.activate()
+    return StubbedAws(client=client, stubber=stubber, clock=FakeClock(), attempts=attempts)

@@ -1,0 +1,335 @@
+"""PreSignUrlGenerator end to end: event in, response out, SageMaker behind botocore's Stubber."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
+from lambda_loader import load_lambda_module
+from presign_fakes import (
+    DOMAIN_ID,
+    OTHER_SUB,
+    PRESIGNED_URL,
+    SUB,
+    USERNAME,
+    body_of,
+    make_context,
+    make_event,
+    stubbed_aws,
+)
+
+handler_module = load_lambda_module("presign_url_generator", "handler")
+from presign.identity import profile_name_for  # noqa: E402  (importable once the function is loaded)
+from presign.sagemaker import SageMakerGateway  # noqa: E402
+from presign.service import Dependencies  # noqa: E402
+
+PROFILE = profile_name_for(username=USERNAME, sub=SUB)
+TEAM1 = [(DOMAIN_ID, "team1", "InService")]
+OWN_TAGS = {"DomainName": "team1", "CognitoSub": SUB, "CognitoUsername": USERNAME}
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    stubbed = stubbed_aws()
+    deps = Dependencies(gateway=SageMakerGateway(stubbed.client), clock=stubbed.clock, sleep=stubbed.clock.sleep)
+    monkeypatch.setattr(handler_module, "_container", deps)
+    yield stubbed
+    stubbed.stubber.deactivate()
+
+
+def invoke(event, remaining_ms: int = 20_000):
+    return handler_module.handler(event, make_context(remaining_ms))
+
+
+def test_existing_profile_gets_a_url_with_default_settings(aws):
+    aws.list_domains(TEAM1)
+    aws.describe_profile(PROFILE)
+    aws.list_tags(PROFILE, OWN_TAGS)
+    aws.presign(PROFILE)
+
+    response = invoke(make_event())
+
+    assert response["statusCode"] == 200
+    assert body_of(response) == {"url": PRESIGNED_URL}
+    assert response["headers"]["Content-Type"] == "application/json"
+    assert response["headers"]["Cache-Control"] == "no-store"
+    assert "Access-Control-Allow-Origin" not in response["headers"]
+    aws.stubber.assert_no_pending_responses()
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        None,
+        "not-a-mapping",
+        {},
+        {"sub": SUB},
+        {"username": USERNAME},
+        {"username": "", "sub": SUB},
+        {"username": USERNAME, "sub": ""},
+        {"username": USERNAME, "sub": 123},
+        {"username": ["alice"], "sub": SUB},
+        {"username": USERNAME, "sub": "has<angle>brackets"},
+    ],
+)
+def test_missing_identity_is_401_without_aws_calls(aws, claims):
+    response = invoke(make_event(claims=claims))
+
+    assert response["statusCode"] == 401
+    assert body_of(response) == {"message": "Unauthorized"}
+    assert aws.attempts == []
+
+
+def test_event_without_request_context_is_401(aws):
+    for event in ({}, {"pathParameters": {"domainName": "team1"}}, None, "garbage"):
+        assert invoke(event)["statusCode"] == 401
+    assert aws.attempts == []
+
+
+def test_authentication_is_checked_before_the_domain_name(aws):
+    assert invoke(make_event(claims={}, domain_name="bad_name"))["statusCode"] == 401
+
+
+@pytest.mark.parametrize(
+    "name", ["", "-team1", "team1-", "team_1", "team 1", "team1\n", "tëam1", "a" * 64, "../x", None, 7, ["team1"]]
+)
+def test_bad_domain_name_is_400_without_aws_calls(aws, name):
+    response = invoke(make_event(domain_name=name, groups=[name] if isinstance(name, str) else "team1"))
+
+    assert response["statusCode"] == 400
+    assert body_of(response) == {"message": "Invalid domain name"}
+    assert aws.attempts == []
+
+
+@pytest.mark.parametrize(
+    "groups",
+    [["team1"], ["other", "team1"], "team1", "other,team1", "other, team1", "[other team1]", '["other","team1"]'],
+)
+def test_every_group_claim_format_admits_a_member(aws, groups):
+    aws.list_domains(TEAM1)
+    aws.describe_profile(PROFILE)
+    aws.list_tags(PROFILE, OWN_TAGS)
+    aws.presign(PROFILE)
+
+    assert invoke(make_event(groups=groups))["statusCode"] == 200
+
+
+@pytest.mark.parametrize(
+    "groups",
+    [["team10"], "team10", "team10,team11", "[team10 xteam1]", "Team1", "team", "", "[]", None, 42, {"team1": 1}],
+)
+def test_non_member_is_403_without_aws_calls(aws, groups):
+    response = invoke(make_event(groups=groups))
+
+    assert response["statusCode"] == 403
+    assert body_of(response) == {"message": "Forbidden"}
+    assert aws.attempts == []
+
+
+def test_profile_tagged_for_another_sub_is_403_and_no_url(aws):
+    aws.list_domains(TEAM1)
+    aws.describe_profile(PROFILE)
+    aws.list_tags(PROFILE, {"CognitoSub": OTHER_SUB})
+
+    response = invoke(make_event())
+
+    assert response["statusCode"] == 403
+    assert "CreatePresignedDomainUrl" not in aws.attempts
+
+
+def test_profile_without_owner_tag_is_403(aws):
+    aws.list_domains(TEAM1)
+    aws.describe_profile(PROFILE)
+    aws.list_tags(PROFILE, {"DomainName": "team1"})
+
+    assert invoke(make_event())["statusCode"] == 403
+    assert "CreatePresignedDomainUrl" not in aws.attempts
+
+
+def test_first_login_creates_a_tagged_profile_and_waits_until_in_service(aws):
+    aws.list_domains(TEAM1)
+    aws.describe_profile_missing(PROFILE)
+    aws.stubber.add_response(
+        "create_user_profile",
+        {"UserProfileArn": f"arn:aws:sagemaker:eu-central-1:111122223333:user-profile/{DOMAIN_ID}/{PROFILE}"},
+        {
+            "DomainId": DOMAIN_ID,
+            "UserProfileName": PROFILE,
+            "Tags": [
+                {"Key": "DomainName", "Value": "team1"},
+                {"Key": "CognitoSub", "Value": SUB},
+                {"Key": "CognitoUsername", "Value": USERNAME},
+            ],
+        },
+    )
+    aws.describe_profile(PROFILE, status="Pending")
+    aws.describe_profile(PROFILE, status="InService")
+    aws.presign(PROFILE)
+
+    response = invoke(make_event())
+
+    assert response["statusCode"] == 200
+    assert aws.clock.sleeps == [1.0]
+    aws.stubber.assert_no_pending_responses()
+
+
+def test_concurrent_first_login_uses_the_profile_the_other_request_made(aws):
+    aws.list_domains(TEAM1)
+    aws.describe_profile_missing(PROFILE)
+    aws.stubber.add_client_error("create_user_profile", service_error_code="ResourceInUse", http_status_code=400)
+    aws.describe_profile(PROFILE, status="Pending")
+    aws.list_tags(PROFILE, OWN_TAGS)
+    aws.describe_profile(PROFILE, status="InService")
+    aws.presign(PROFILE)
+
+    assert invoke(make_event())["statusCode"] == 200
+    aws.stubber.assert_no_pending_responses()
+
+
+def test_concurrent_creation_by_another_identity_is_403(aws):
+    aws.list_domains(TEAM1)
+    aws.describe_profile_missing(PROFILE)
+    aws.stubber.add_client_error("create_user_profile", service_error_code="ResourceInUse", http_status_code=400)
+    aws.describe_profile(PROFILE, status="Pending")
+    aws.list_tags(PROFILE, {"CognitoSub": OTHER_SUB})
+
+    assert invoke(make_event())["statusCode"] == 403
+
+
+def test_profile_not_ready_in_time_is_503_with_retry_hint(aws, monkeypatch):
+    monkeypatch.setenv("PROFILE_READY_TIMEOUT_SECONDS", "3")
+    aws.list_domains(TEAM1)
+    aws.describe_profile(PROFILE, status="Pending")
+    aws.list_tags(PROFILE, OWN_TAGS)
+    for _ in range(4):  # t = 0, 1, 2, 3 s after the start of the wait
+        aws.describe_profile(PROFILE, status="Pending")
+
+    response = invoke(make_event())
+
+    assert response["statusCode"] == 503
+    assert "retry" in body_of(response)["message"]
+    assert response["headers"]["Retry-After"] == "5"
+    assert aws.clock.sleeps == [1.0, 1.0, 1.0]
+    aws.stubber.assert_no_pending_responses()
+
+
+def test_wait_is_cut_to_the_lambda_time_left(aws):
+    aws.list_domains(TEAM1)
+    aws.describe_profile(PROFILE, status="Pending")
+    aws.list_tags(PROFILE, OWN_TAGS)
+    aws.describe_profile(PROFILE, status="Pending")
+    aws.describe_profile(PROFILE, status="Pending")
+
+    response = invoke(make_event(), remaining_ms=5_000)  # 5 s left - 4 s reserve = 1 s of waiting
+
+    assert response["statusCode"] == 503
+    assert aws.clock.sleeps == [1.0]
+
+
+def test_failed_profile_is_503(aws):
+    aws.list_domains(TEAM1)
+    aws.describe_profile(PROFILE, status="Failed")
+    aws.list_tags(PROFILE, OWN_TAGS)
+    aws.describe_profile(PROFILE, status="Failed")
+
+    assert invoke(make_event())["statusCode"] == 503
+    assert aws.clock.sleeps == []
+
+
+@pytest.mark.parametrize(
+    "code", ["ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"]
+)
+def test_aws_throttling_is_429(aws, code):
+    aws.stubber.add_client_error("list_domains", service_error_code=code, http_status_code=400)
+
+    response = invoke(make_event())
+
+    assert response["statusCode"] == 429
+    assert response["headers"]["Retry-After"] == "2"
+
+
+def test_other_aws_error_is_502_without_aws_details(aws):
+    aws.list_domains(TEAM1)
+    aws.stubber.add_client_error(
+        "describe_user_profile",
+        service_error_code="AccessDeniedException",
+        service_message="User: arn:aws:sts::111122223333:assumed-role/x is not authorized",
+        http_status_code=400,
+    )
+
+    response = invoke(make_event())
+
+    assert response["statusCode"] == 502
+    assert body_of(response) == {"message": "Upstream service error"}
+
+
+def test_domain_gone_at_presign_time_is_404(aws):
+    aws.list_domains(TEAM1)
+    aws.describe_profile(PROFILE)
+    aws.list_tags(PROFILE, OWN_TAGS)
+    aws.stubber.add_client_error("create_presigned_domain_url", service_error_code="ResourceNotFound")
+
+    assert invoke(make_event())["statusCode"] == 404
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        EndpointConnectionError(endpoint_url="https://api.sagemaker.eu-central-1.amazonaws.com"),
+        ReadTimeoutError(endpoint_url="https://api.sagemaker.eu-central-1.amazonaws.com"),
+    ],
+)
+def test_unreachable_aws_is_503(aws, error):
+    def refuse(**_):
+        raise error
+
+    aws.list_domains(TEAM1)  # Stubber checks the call is expected; the hook then fails it on the wire
+    aws.client.meta.events.register_first("before-call.sagemaker.ListDomains", refuse)
+
+    response = invoke(make_event())
+
+    assert response["statusCode"] == 503
+    assert "Retry-After" in response["headers"]
+
+
+def test_unexpected_exception_is_500_with_a_generic_body(aws, monkeypatch):
+    def explode(**_):
+        raise RuntimeError("secret internals /var/task/handler.py line 42")
+
+    monkeypatch.setattr(handler_module.container().gateway, "list_domains", explode)
+
+    response = invoke(make_event())
+
+    assert response["statusCode"] == 500
+    assert body_of(response) == {"message": "Internal error"}
+    assert "Traceback" not in response["body"] and "internals" not in response["body"]
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, {"expires": 60, "session": 28800, "landing": "studio::"}),
+        ({"URL_EXPIRES_SECONDS": "1", "SESSION_DURATION_SECONDS": "60"}, {"expires": 5, "session": 1800}),
+        ({"URL_EXPIRES_SECONDS": "100000", "SESSION_DURATION_SECONDS": "99999"}, {"expires": 300, "session": 43200}),
+        ({"URL_EXPIRES_SECONDS": "abc", "LANDING_URI": "app:JupyterLab:"}, {"landing": "app:JupyterLab:"}),
+    ],
+)
+def test_url_and_session_lifetimes_are_clamped(aws, monkeypatch, env, expected):
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    aws.list_domains(TEAM1)
+    aws.describe_profile(PROFILE)
+    aws.list_tags(PROFILE, OWN_TAGS)
+    aws.presign(PROFILE, **expected)
+
+    assert invoke(make_event())["statusCode"] == 200
+    aws.stubber.assert_no_pending_responses()
+
+
+def test_cors_header_only_for_configured_origins(aws, monkeypatch):
+    monkeypatch.setenv("ALLOWED_ORIGINS", "https://portal.example.com, https://other.example.com")
+
+    allowed = invoke(make_event(groups="nope", origin="https://portal.example.com"))
+    foreign = invoke(make_event(groups="nope", origin="https://evil.example.com"))
+
+    assert allowed["headers"]["Access-Control-Allow-Origin"] == "https://portal.example.com"
+    assert "Access-Control-Allow-Origin" not in foreign["headers"]
