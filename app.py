@@ -9,35 +9,47 @@ from cdk_nag import AwsSolutionsChecks
 from stacks.infrastructure_stack import InfrastructureStack
 from stacks.sagemaker_login_stack import SagemakerLoginStack
 from stacks.sagemaker_studio_stack import SageMakerStudioStack
-from studio_platform.config import load_platform_config
+from studio_platform.config import PlatformConfig, load_platform_config
 from studio_platform.errors import ConfigError
 
-app = cdk.App()
-try:
-    config = load_platform_config(app.node.try_get_context)
-except ConfigError as error:
-    sys.exit(f"error: {error}")
 
-env = cdk.Environment(account=config.account, region=config.region)
-infrastructure = InfrastructureStack(
-    app,
-    "infrastructure-stack",
-    env=env,
-    vpc_cidr=config.vpc_cidr,
-    availability_zones=config.availability_zones,
-    private_api=config.login.api_endpoint_type == "private",
-)
-login = SagemakerLoginStack(app, "sagemaker-login-stack", env=env, login=config.login)
-for team in config.teams:
-    SageMakerStudioStack(
+def wire_platform(app: cdk.App, config: PlatformConfig) -> dict[str, cdk.Stack]:
+    """Every stack of the platform, by stack name."""
+    env = cdk.Environment(account=config.account, region=config.region)
+    infrastructure = InfrastructureStack(
         app,
-        f"sagemaker-studio-stack-{team.name}",
+        "infrastructure-stack",
         env=env,
-        team=team,
-        vpc=infrastructure.vpc,
-        subnet_ids=infrastructure.subnets.subnet_ids,
-        user_pool=login.user_pool,
+        vpc_cidr=config.vpc_cidr,
+        availability_zones=config.availability_zones,
+        private_api=config.login.api_endpoint_type == "private",
     )
+    login = SagemakerLoginStack(app, "sagemaker-login-stack", env=env, login=config.login)
+    stacks: dict[str, cdk.Stack] = {"infrastructure-stack": infrastructure, "sagemaker-login-stack": login}
+    for team in config.teams:
+        name = f"sagemaker-studio-stack-{team.name}"
+        stacks[name] = SageMakerStudioStack(
+            app,
+            name,
+            env=env,
+            team=team,
+            vpc=infrastructure.vpc,
+            subnet_ids=infrastructure.subnets.subnet_ids,
+            user_pool=login.user_pool,
+        )
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    return stacks
 
-cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-app.synth()
+
+def main() -> None:
+    app = cdk.App()
+    try:
+        config = load_platform_config(app.node.try_get_context)
+    except ConfigError as error:
+        sys.exit(f"error: {error}")
+    wire_platform(app, config)
+    app.synth()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Shared part of every lifecycle script: lifecycle_content.py inlines it where a template says
-# "# @@COMMON@@". JSON logging and the package-mirror configuration (user-level files only, so
+# Shared part of every lifecycle script: lifecycle_content.py inlines it at a template's COMMON
+# placeholder line. JSON logging and the package-mirror configuration (user-level files only, so
 # it also works without root or sudo). Empty mirror URLs mean: leave pip and conda untouched.
 PIP_MIRROR_URL=@@PIP_INDEX_URL@@
 CONDA_MIRROR_URL=@@CONDA_CHANNEL_URL@@

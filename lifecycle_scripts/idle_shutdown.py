@@ -1,13 +1,9 @@
 #!/usr/bin/env python3
 """Stop this SageMaker Studio app (DeleteApp) once Jupyter has been idle longer than a timeout.
 
-Embedded in the JupyterLab lifecycle configuration and started in the background at app start.
-Standard library only; boto3 (present in Studio images) is imported only to delete the app.
-
-Idle means: no kernel is busy, no kernel, terminal or Studio UI activity
-(/tmp/.sagemaker-last-active-timestamp) within the timeout, and the server (or, when the server
-does not say when it started, this checker) has run longer than the timeout. All times are epoch
-seconds, so the machine's time zone never changes a decision.
+Idle: no kernel busy, no kernel, terminal or Studio UI activity within the timeout, and the
+server has run longer than the timeout. Times are epoch seconds: the time zone never matters.
+Standard library only; boto3 (in Studio images) is imported only to delete the app.
 """
 
 from __future__ import annotations
@@ -27,17 +23,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 DEFAULT_JUPYTER_URL = "http://127.0.0.1:8888/jupyterlab/default/"
-DEFAULT_METADATA_FILE = "/opt/ml/metadata/resource-metadata.json"
-DEFAULT_ACTIVITY_FILE = "/tmp/.sagemaker-last-active-timestamp"
-DEFAULT_STATE_DIR = "/tmp/idle-shutdown"
-HTTP_TIMEOUT_SECONDS = 10
 TIMESTAMP = re.compile(r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(Z|[+-]\d\d:?\d\d)?", re.I)
 
 log = logging.getLogger("idle-shutdown")
 
 
 class JupyterError(Exception):
-    """Jupyter could not be asked, or did not answer as expected: never a reason to delete."""
+    """Jupyter could not be asked or gave an unexpected answer: never a reason to delete."""
 
 
 class DeleteError(Exception):
@@ -77,8 +69,7 @@ class Decision:
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line = {"time": iso(record.created), "level": record.levelname, "message": record.getMessage()}
-        line.update(getattr(record, "fields", {}))
-        return json.dumps(line)
+        return json.dumps({**line, **getattr(record, "fields", {})})
 
 
 def emit(level: int, message: str, **fields: object) -> None:
@@ -90,35 +81,33 @@ def iso(epoch: float) -> str:
 
 
 def parse_timestamp(text: object) -> float:
-    """Epoch seconds of an ISO 8601 time; without an offset it is UTC, as jupyter_server writes."""
+    """Epoch seconds of an ISO 8601 time; no offset means UTC, as jupyter_server writes."""
     match = TIMESTAMP.fullmatch(text.strip()) if isinstance(text, str) else None
     if not match:
         raise JupyterError(f"not an ISO 8601 timestamp: {text!r}")
     *fields, fraction, offset = match.groups()
     try:
         epoch = datetime(*map(int, fields), tzinfo=timezone.utc).timestamp()
-    except ValueError as error:
-        raise JupyterError(f"not a valid time: {text!r}") from error
+    except ValueError:
+        raise JupyterError(f"not a valid time: {text!r}") from None
     epoch += float(f"0.{fraction}") if fraction else 0.0
     if offset and offset.upper() != "Z":
         digits = offset[1:].replace(":", "")
-        sign = 1 if offset[0] == "+" else -1
-        epoch -= sign * (int(digits[:2]) * 3600 + int(digits[2:]) * 60)
+        epoch -= (1 if offset[0] == "+" else -1) * (int(digits[:2]) * 3600 + int(digits[2:]) * 60)
     return epoch
 
 
 def get_json(server: Server, path: str) -> object:
-    # no_track_activity: jupyter_server then does not count the checker's own requests as activity.
+    # no_track_activity: jupyter_server does not count the checker's own requests as activity.
     request = urllib.request.Request(f"{server.url}{path}?no_track_activity=1")
     if server.token:
         request.add_header("Authorization", f"token {server.token}")
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with opener.open(request, timeout=HTTP_TIMEOUT_SECONDS) as response:
+        with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=10) as response:
             body = response.read()
     except urllib.error.HTTPError as error:
         raise JupyterError(f"GET {path}: HTTP {error.code}") from None
-    except (urllib.error.URLError, OSError) as error:
+    except OSError as error:
         raise JupyterError(f"GET {path}: {getattr(error, 'reason', error)}") from None
     try:
         return json.loads(body)
@@ -126,7 +115,8 @@ def get_json(server: Server, path: str) -> object:
         raise JupyterError(f"GET {path}: response is not JSON") from None
 
 
-def records(payload: object, path: str) -> list[dict]:
+def get_records(server: Server, path: str) -> list:
+    payload = get_json(server, path)
     if not isinstance(payload, list) or not all(isinstance(item, dict) for item in payload):
         raise JupyterError(f"GET {path}: expected a JSON list of objects")
     return payload
@@ -136,19 +126,19 @@ def fetch_snapshot(server: Server) -> Snapshot:
     status = get_json(server, "api/status")
     if not isinstance(status, dict):
         raise JupyterError("GET api/status: expected a JSON object")
-    started = parse_timestamp(status["started"]) if status.get("started") else None
-    kernels = records(get_json(server, "api/kernels"), "api/kernels")
-    terminals = records(get_json(server, "api/terminals"), "api/terminals")
+    # jupyter_server reports the epoch when it does not know its start time.
+    started = parse_timestamp(status["started"]) if status.get("started") else 0.0
+    kernels = get_records(server, "api/kernels")
+    terminals = get_records(server, "api/terminals")
     # A busy kernel may compute silently for hours with an old last_activity: it always counts.
-    # Any other state (idle, starting, dead, ...) counts only by its last_activity.
+    # Any other state (idle, starting, dead...) counts only by its last_activity.
     busy = sum(1 for kernel in kernels if kernel.get("execution_state") == "busy")
     activity = tuple(parse_timestamp(item.get("last_activity")) for item in kernels + terminals)
-    # jupyter_server reports the epoch when it does not know its start time.
-    return Snapshot(started=started if started and started > 0 else None, busy_kernels=busy, activity=activity)
+    return Snapshot(started=started if started > 0 else None, busy_kernels=busy, activity=activity)
 
 
 def native_activity(path: Path) -> float | None:
-    """Studio's own UI activity marker: its mtime, or the time written in it if later."""
+    """Studio's UI activity marker: its mtime, or the time written in it if later."""
     try:
         times = [path.stat().st_mtime]
         text = path.read_text(encoding="utf-8", errors="replace").strip()
@@ -166,7 +156,7 @@ def native_activity(path: Path) -> float | None:
 
 
 def discover_server() -> Server:
-    """The running server from `jupyter server list --json` (url, base_url, token), else the Studio default."""
+    """The server from `jupyter server list --json` (honours base_url and token), else Studio's default."""
     jupyter = Path(sys.executable).with_name("jupyter")
     command = [str(jupyter) if jupyter.exists() else "jupyter", "server", "list", "--json"]
     try:
@@ -177,15 +167,14 @@ def discover_server() -> Server:
     for line in output.splitlines():
         try:
             info = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(info, dict) and info.get("port"):
             host = str(info.get("hostname") or "")
             host = "127.0.0.1" if host in ("", "0.0.0.0", "::", "localhost") else host
-            scheme = "https" if info.get("secure") else "http"
             base = str(info.get("base_url") or "").strip("/")
             path = f"/{base}/" if base else "/"
-            servers.append(Server(f"{scheme}://{host}:{info['port']}{path}", str(info.get("token") or "")))
+            scheme = "https" if info.get("secure") else "http"
+            servers.append(Server(f"{scheme}://{host}:{int(info['port'])}{path}", str(info.get("token") or "")))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            continue
     preferred = [server for server in servers if server.url.endswith("/jupyterlab/default/")]
     return (preferred or servers or [Server(DEFAULT_JUPYTER_URL)])[0]
 
@@ -195,9 +184,8 @@ def evaluate(snapshot: Snapshot, *, now: float, timeout: float, since: float) ->
     if snapshot.busy_kernels:
         return Decision(False, f"{snapshot.busy_kernels} kernel(s) busy", now)
     latest = max((since, *snapshot.activity))
-    if now - latest < timeout:
-        return Decision(False, f"last activity {now - latest:.0f}s ago, timeout {timeout:.0f}s", latest)
-    return Decision(True, f"idle for {now - latest:.0f}s, timeout {timeout:.0f}s", latest)
+    idle_for = f"{now - latest:.0f}s since the last activity, timeout {timeout:.0f}s"
+    return Decision(now - latest >= timeout, idle_for, latest)
 
 
 def load_state(state_dir: Path) -> dict:
@@ -210,20 +198,22 @@ def load_state(state_dir: Path) -> dict:
 
 def save_state(state_dir: Path, state: dict) -> None:
     state_dir.mkdir(parents=True, exist_ok=True)
-    temporary = state_dir / "state.json.tmp"
-    temporary.write_text(json.dumps(state), encoding="utf-8")
-    os.replace(temporary, state_dir / "state.json")
+    (state_dir / "state.tmp").write_text(json.dumps(state), encoding="utf-8")
+    os.replace(state_dir / "state.tmp", state_dir / "state.json")
 
 
 def decide(settings: Settings, server: Server, fetch, state: dict, now: float) -> Decision:
     snapshot = fetch(server)
     local = native_activity(settings.activity_file)
-    if local is not None:
-        snapshot = Snapshot(snapshot.started, snapshot.busy_kernels, snapshot.activity + (local,))
+    activity = snapshot.activity + ((local,) if local is not None else ())
     since = max(snapshot.started or state["first_seen"], state.get("last_activity", 0.0))
-    decision = evaluate(snapshot, now=now, timeout=settings.idle_timeout_seconds, since=since)
-    # Remember activity so that closing the last kernel does not make the app idle at once.
+    decision = evaluate(
+        Snapshot(snapshot.started, snapshot.busy_kernels, activity),
+        now=now, timeout=settings.idle_timeout_seconds, since=since,
+    )
+    # Remembered, so that shutting down the last kernel does not make the app idle at once.
     state["last_activity"] = max(state.get("last_activity", 0.0), decision.last_activity)
+    save_state(settings.state_dir, state)
     return decision
 
 
@@ -231,21 +221,17 @@ def read_app(metadata_file: Path) -> dict:
     """DeleteApp parameters from Studio's resource metadata (SpaceName, or UserProfileName on Classic)."""
     try:
         metadata = json.loads(metadata_file.read_text(encoding="utf-8"))
-        app = {"DomainId": metadata["DomainId"], "AppType": metadata["AppType"], "AppName": metadata["ResourceName"]}
+        params = {"DomainId": metadata["DomainId"], "AppType": metadata["AppType"], "AppName": metadata["ResourceName"]}
+        owner = "SpaceName" if metadata.get("SpaceName") else "UserProfileName"
+        params[owner] = metadata[owner]
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise DeleteError(f"cannot read the app from {metadata_file}: {error!r}") from None
-    if metadata.get("SpaceName"):
-        app["SpaceName"] = metadata["SpaceName"]
-    elif metadata.get("UserProfileName"):
-        app["UserProfileName"] = metadata["UserProfileName"]
-    else:
-        raise DeleteError(f"{metadata_file} names neither SpaceName nor UserProfileName")
     arn = str(metadata.get("ResourceArn") or "").split(":")
-    return {"params": app, "region": arn[3] if len(arn) > 3 else None}
+    return {"params": params, "region": arn[3] if len(arn) > 3 else None}
 
 
 def delete_app(app: dict) -> str:
-    """Call DeleteApp once; an app already gone or going counts as done."""
+    """Call DeleteApp; an app already gone or being deleted counts as done."""
     import boto3
     from botocore.config import Config
     from botocore.exceptions import BotoCoreError, ClientError
@@ -256,12 +242,9 @@ def delete_app(app: dict) -> str:
     try:
         client.delete_app(**app["params"])
     except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "")
-        message = error.response.get("Error", {}).get("Message", "")
-        lowered = message.lower()
-        if code == "ResourceNotFound" or (
-            code == "ValidationException" and "delet" in lowered and re.search(r"already|status|state", lowered)
-        ):
+        code, message = error.response["Error"].get("Code", ""), error.response["Error"].get("Message", "")
+        gone = "delet" in message.lower() and re.search(r"already|status|state", message, re.I)
+        if code == "ResourceNotFound" or (code == "ValidationException" and gone):
             return "already deleted"
         raise DeleteError(f"DeleteApp failed: {code}: {message}") from None
     except BotoCoreError as error:
@@ -280,27 +263,21 @@ def run_check(settings: Settings, *, fetch=fetch_snapshot, delete=delete_app, cl
     fields = {"jupyter_url": server.url, "timeout_seconds": settings.idle_timeout_seconds}
     try:
         decision = decide(settings, server, fetch, state, clock())
-        save_state(settings.state_dir, state)
         fields.update(reason=decision.reason, last_activity=iso(decision.last_activity))
-        if not decision.idle:
-            emit(logging.INFO, "app in use", decision="active", **fields)
-            return "active"
-        if settings.dry_run:
-            emit(logging.INFO, "app idle; dry run, not deleting", decision="idle", **fields)
-            return "idle"
+        if not decision.idle or settings.dry_run:
+            verdict = "idle" if decision.idle else "active"
+            emit(logging.INFO, f"app {verdict}{'; dry run' if decision.idle else ''}", decision=verdict, **fields)
+            return verdict
         recheck = decide(settings, server, fetch, state, clock())
-        save_state(settings.state_dir, state)
         if not recheck.idle:
-            emit(logging.INFO, "activity since the idle decision; delete aborted", decision="active",
-                 **dict(fields, reason=recheck.reason))
+            fields.update(reason=recheck.reason)
+            emit(logging.INFO, "activity since the idle decision; delete aborted", decision="active", **fields)
             return "active"
         app = read_app(settings.metadata_file)
         result = delete(app)
-    except JupyterError as error:
-        emit(logging.WARNING, "cannot read Jupyter activity; not deleting", decision="error", error=str(error), **fields)
-        return "error"
-    except DeleteError as error:
-        emit(logging.ERROR, "idle, but the app was not deleted", decision="error", error=str(error), **fields)
+    except (JupyterError, DeleteError) as error:
+        kind = "cannot read Jupyter activity" if isinstance(error, JupyterError) else "app not deleted"
+        emit(logging.WARNING, f"{kind}; will check again", decision="error", error=str(error), **fields)
         return "error"
     state["deleted_at"] = clock()
     save_state(settings.state_dir, state)
@@ -312,7 +289,7 @@ def run_loop(settings: Settings, interval_seconds: float) -> int:
     import fcntl
 
     settings.state_dir.mkdir(parents=True, exist_ok=True)
-    lock = open(settings.state_dir / "checker.lock", "w")  # noqa: SIM115 - held for the process lifetime
+    lock = open(settings.state_dir / "checker.lock", "w")  # noqa: SIM115 - held while the loop runs
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
@@ -321,7 +298,7 @@ def run_loop(settings: Settings, interval_seconds: float) -> int:
     while True:
         try:
             outcome = run_check(settings)
-        except Exception as error:  # noqa: BLE001 - the loop must survive anything one check hits
+        except Exception as error:  # noqa: BLE001 - the loop must survive anything a check hits
             emit(logging.ERROR, "check failed", decision="error", error=repr(error))
             outcome = "error"
         if outcome == "deleted":
@@ -334,22 +311,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--idle-timeout-minutes", type=float, required=True)
     parser.add_argument("--once", action="store_true", help="one check, then exit")
     parser.add_argument("--jupyter-url", help="default: from `jupyter server list --json`")
-    parser.add_argument("--metadata-file", default=DEFAULT_METADATA_FILE)
-    parser.add_argument("--state-dir", default=DEFAULT_STATE_DIR)
-    parser.add_argument("--activity-file", default=DEFAULT_ACTIVITY_FILE)
+    parser.add_argument("--metadata-file", default="/opt/ml/metadata/resource-metadata.json")
+    parser.add_argument("--state-dir", default="/tmp/idle-shutdown")
+    parser.add_argument("--activity-file", default="/tmp/.sagemaker-last-active-timestamp")
     parser.add_argument("--dry-run", action="store_true", help="log decisions, never delete")
     parser.add_argument("--interval-seconds", type=float, default=60.0)
     args = parser.parse_args(argv)
-    if not args.idle_timeout_minutes > 0 or not args.interval_seconds > 0:
+    if not (args.idle_timeout_minutes > 0 and args.interval_seconds > 0):
         parser.error("--idle-timeout-minutes and --interval-seconds must be positive")
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter())
     log.addHandler(handler)
     log.setLevel(logging.INFO)
-    url = args.jupyter_url.rstrip("/") + "/" if args.jupyter_url else None
     settings = Settings(
         idle_timeout_seconds=args.idle_timeout_minutes * 60,
-        jupyter_url=url,
+        jupyter_url=args.jupyter_url.rstrip("/") + "/" if args.jupyter_url else None,
         metadata_file=Path(args.metadata_file),
         state_dir=Path(args.state_dir),
         activity_file=Path(args.activity_file),

@@ -53,6 +53,7 @@ def test_existing_profile_gets_a_url_with_default_settings(aws):
     assert response["headers"]["Content-Type"] == "application/json"
     assert response["headers"]["Cache-Control"] == "no-store"
     assert "Access-Control-Allow-Origin" not in response["headers"]
+    assert aws.attempts == ["ListDomains", "DescribeUserProfile", "ListTags", "CreatePresignedDomainUrl"]
     aws.stubber.assert_no_pending_responses()
 
 
@@ -282,8 +283,9 @@ def test_unreachable_aws_is_503(aws, error):
     def refuse(**_):
         raise error
 
-    aws.list_domains(TEAM1)  # Stubber checks the call is expected; the hook then fails it on the wire
-    aws.client.meta.events.register_first("before-call.sagemaker.ListDomains", refuse)
+    aws.list_domains(TEAM1)
+    # Raised inside the client call, where botocore raises it when the endpoint is unreachable.
+    aws.client.meta.events.register("before-parameter-build.sagemaker.ListDomains", refuse)
 
     response = invoke(make_event())
 

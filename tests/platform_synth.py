@@ -1,0 +1,38 @@
+"""Synthesize the platform in-process from cdk.json's defaults plus overrides (for tests)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk.assertions import Template
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_context(**overrides: Any) -> dict[str, Any]:
+    context = json.loads((ROOT / "cdk.json").read_text())["context"]
+    context.update({key.replace("_", "-"): value for key, value in overrides.items()})
+    return context
+
+
+def synth_platform(context: dict[str, Any]) -> dict[str, Template]:
+    """Templates by stack name; cdk-nag runs during synth and fails it on open findings."""
+    from app import wire_platform
+    from studio_platform.config import load_platform_config
+
+    app = cdk.App(context=context)
+    stacks = wire_platform(app, load_platform_config(app.node.try_get_context))
+    return {name: Template.from_stack(stack) for name, stack in stacks.items()}
+
+
+def resources_of(template: Template, resource_type: str) -> dict[str, dict]:
+    return template.find_resources(resource_type)
+
+
+def only(template: Template, resource_type: str) -> dict:
+    found = list(template.find_resources(resource_type).values())
+    assert len(found) == 1, f"expected one {resource_type}, found {len(found)}"
+    return found[0]
