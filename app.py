@@ -24,7 +24,13 @@ def wire_platform(app: cdk.App, config: PlatformConfig) -> dict[str, cdk.Stack]:
         availability_zones=config.availability_zones,
         private_api=config.login.api_endpoint_type == "private",
     )
-    login = SagemakerLoginStack(app, "sagemaker-login-stack", env=env, login=config.login)
+    login = SagemakerLoginStack(
+        app,
+        "sagemaker-login-stack",
+        env=env,
+        login=config.login,
+        execute_api_endpoint=infrastructure.execute_api_endpoint,
+    )
     stacks: dict[str, cdk.Stack] = {"infrastructure-stack": infrastructure, "sagemaker-login-stack": login}
     for team in config.teams:
         name = f"sagemaker-studio-stack-{team.name}"

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
+from studio_constructs.presigned_url_api import PresignedUrlApi
 from studio_constructs.user_pool import StudioUserPool
 from studio_platform.config import LoginConfig
 
 
 class SagemakerLoginStack(cdk.Stack):
-    """Attributes: `user_pool` (the teams' groups live in it), `client`."""
+    """Attributes: `user_pool` (the teams' groups live in it), `client`, `api`."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, login: LoginConfig, **kwargs) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        login: LoginConfig,
+        execute_api_endpoint: ec2.IInterfaceVpcEndpoint | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         pool = StudioUserPool(
             self,
@@ -23,3 +33,12 @@ class SagemakerLoginStack(cdk.Stack):
         )
         self.user_pool = pool.user_pool
         self.client = pool.client
+        # Construct id "PreSignedURL" keeps the sample's output key `PreSignedURLApiEndpoint...`.
+        self.api = PresignedUrlApi(
+            self,
+            "PreSignedURL",
+            user_pool=self.user_pool,
+            session_seconds=login.session_seconds,
+            cors_origins=login.cors_origins,
+            private_endpoint=execute_api_endpoint,
+        )

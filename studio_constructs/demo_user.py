@@ -115,20 +115,19 @@ class DemoUser(Construct):
             "Username": self.user.ref,
             "SecretId": secret.secret_arn,
         }
+        # Secret.grant_read/grant_write would add DescribeSecret/UpdateSecret/...: the
+        # function needs exactly one secret action in each mode.
         if password is None:
-            self._grant_secret(function.role, secret, "secretsmanager:GetSecretValue")
+            grant(function, "secretsmanager:GetSecretValue", secret.secret_arn)
         else:
             asset = self._password_asset(password)
-            iam.Grant.add_to_principal(
-                grantee=function,
-                actions=["s3:GetObject"],
-                resource_arns=[asset.bucket.arn_for_objects(asset.s3_object_key)],
-            )
-            self._grant_secret(function.role, secret, "secretsmanager:PutSecretValue")
+            grant(function, "s3:GetObject", asset.bucket.arn_for_objects(asset.s3_object_key))
+            grant(function, "secretsmanager:PutSecretValue", secret.secret_arn)
             properties["PasswordObject"] = {"Bucket": asset.s3_bucket_name, "Key": asset.s3_object_key}
         user_pool.grant(function, "cognito-idp:AdminSetUserPassword")
 
         provider = self._provider(function)
+        # `Username: Ref user` orders the password after the user's creation.
         self.password_setting = cdk.CustomResource(
             self,
             "Password",
@@ -136,13 +135,6 @@ class DemoUser(Construct):
             resource_type="Custom::DemoUserPassword",
             properties=properties,
         )
-
-    @staticmethod
-    def _grant_secret(role: iam.IRole | None, secret: secretsmanager.Secret, action: str) -> None:
-        # Secret.grant_read/grant_write add DescribeSecret/UpdateSecret too: the function
-        # needs exactly one action in each mode.
-        assert role is not None
-        iam.Grant.add_to_principal(grantee=role, actions=[action], resource_arns=[secret.secret_arn])
 
     def _password_asset(self, password: str) -> s3_assets.Asset:
         staging_dir = tempfile.mkdtemp(prefix="demo-user-password-")
@@ -224,6 +216,10 @@ class DemoUser(Construct):
         )
         depend_on_policy_only(provider.node.find_child("framework-onEvent"), role)
         return provider
+
+
+def grant(grantee: iam.IGrantable, action: str, resource_arn: str) -> None:
+    iam.Grant.add_to_principal(grantee=grantee, actions=[action], resource_arns=[resource_arn])
 
 
 def depend_on_policy_only(function: lambda_.IFunction, role: iam.Role) -> None:

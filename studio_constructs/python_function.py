@@ -67,6 +67,9 @@ class PythonFunction(Construct):
         )
         # Only the function's own log group; the role has no managed policy.
         self.log_group.grant_write(self.role)
+        # aws-cdk-lib lists the role in DependsOn although Role's GetAtt already orders them
+        # (cfn-lint W3005): redundant, harmless, and not ours to change.
+        self.function.node.default_child.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3005"]}})
         if tracing:
             acknowledge(
                 self.role,

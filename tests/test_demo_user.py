@@ -54,7 +54,7 @@ def assembly(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(demo_user_module.tempfile, "mkdtemp", recording_mkdtemp)
         app = cdk.App(context=feature_flags(), outdir=str(outdir))
-        given, given_user = demo_stack(app, "GivenPassword", password=PASSWORD)
+        given, _ = demo_stack(app, "GivenPassword", password=PASSWORD)
         generated, _ = demo_stack(app, "GeneratedPassword", password=None)
         cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
         try:
@@ -66,7 +66,6 @@ def assembly(tmp_path_factory):
         "outdir": outdir,
         "given": Template.from_stack(given),
         "generated": Template.from_stack(generated),
-        "given_user": given_user,
         "staging_dirs": staging_dirs,
         "synth_error": synth_error,
     }

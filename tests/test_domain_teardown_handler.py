@@ -1,184 +1,15 @@
-"""Teardown custom resource: handler entry points and the Delete state machine, poll by poll.
-
-Every AWS call goes through botocore Stubbers, which check parameters and responses against
-the service models and fail on any call that was not queued (e.g. a delete under Retain).
-"""
+"""Teardown custom resource: handler entry points and the Delete state machine, poll by poll."""
 
 from __future__ import annotations
 
-import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
-import boto3
 import pytest
-from botocore.stub import Stubber
-from lambda_loader import load_lambda_module
-
-handler = load_lambda_module("domain_teardown", "handler")
-from teardown.aws import Clients, TeardownFailed  # noqa: E402  (importable once the loader ran)
-from teardown.logs import LOGGER_NAME  # noqa: E402
-
-DOMAIN_ID = "d-abc123def456"
-VPC_ID = "vpc-0123456789abcdef0"
-ACCOUNT = "111122223333"
-REGION = "eu-central-1"
-DOMAIN_ARN = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:domain/{DOMAIN_ID}"
-STACK_ID = f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/team1-studio/5f1a0b30-0000-11ef-0000-0a1b2c3d4e5f"
-STARTED_AT = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
-IN_SERVICE = "InService"
-INBOUND_SG = "sg-0aaaaaaaaaaaaaaa1"
-OUTBOUND_SG = "sg-0bbbbbbbbbbbbbbb2"
-HOME_EFS = "fs-0123456789abcdef0"
-
-
-def event(request_type="Delete", *, retention="Delete", managed="", started_at=STARTED_AT, **overrides):
-    built = {
-        "RequestType": request_type,
-        "StackId": STACK_ID,
-        "RequestId": "req-1",
-        "LogicalResourceId": "DomainTeardown",
-        "ResourceType": "Custom::DomainTeardown",
-        "ResourceProperties": {
-            "ServiceToken": "arn:aws:lambda:eu-central-1:111122223333:function:provider",
-            "DomainId": DOMAIN_ID,
-            "VpcId": VPC_ID,
-            "HomeEfsRetention": retention,
-            "ManagedUserProfiles": managed,
-        },
-    }
-    if request_type != "Create":
-        built["PhysicalResourceId"] = f"teardown-{DOMAIN_ID}"
-    if started_at is not None:
-        built["Data"] = {"TeardownStartedAt": started_at.isoformat()}
-    built.update(overrides)
-    return built
-
-
-class Stubs:
-    def __init__(self):
-        self.clients = Clients(
-            sagemaker=boto3.client("sagemaker", region_name=REGION),
-            efs=boto3.client("efs", region_name=REGION),
-            ec2=boto3.client("ec2", region_name=REGION),
-        )
-        self.sagemaker = Stubber(self.clients.sagemaker)
-        self.efs = Stubber(self.clients.efs)
-        self.ec2 = Stubber(self.clients.ec2)
-        for stubber in self.all():
-            stubber.activate()
-
-    def all(self):
-        return (self.sagemaker, self.efs, self.ec2)
-
-    def poll(self, request_event, *, seconds_left=lambda: 55.0):
-        request = handler.parse_request(request_event)
-        result = handler.handle_is_complete(request=request, clients=self.clients, seconds_left=seconds_left)
-        for stubber in self.all():
-            stubber.assert_no_pending_responses()
-        return result["IsComplete"]
-
-    # -- sagemaker ------------------------------------------------------------------------
-    def domain(self, status=IN_SERVICE, *, reason=None, modified=STARTED_AT + timedelta(minutes=1)):
-        response = {"DomainId": DOMAIN_ID, "DomainArn": DOMAIN_ARN, "Status": status, "LastModifiedTime": modified,
-                    "HomeEfsFileSystemId": HOME_EFS}
-        if reason:
-            response["FailureReason"] = reason
-        self.sagemaker.add_response("describe_domain", response, {"DomainId": DOMAIN_ID})
-
-    def domain_gone(self):
-        self.error(self.sagemaker, "describe_domain", "ResourceNotFound", {"DomainId": DOMAIN_ID})
-
-    def apps(self, *apps, token=None, next_token=None):
-        self._list("list_apps", "Apps", list(apps), token, next_token)
-
-    def spaces(self, *names_and_statuses):
-        spaces = [{"DomainId": DOMAIN_ID, "SpaceName": n, "Status": s} for n, s in names_and_statuses]
-        self._list("list_spaces", "Spaces", spaces, None, None)
-
-    def profiles(self, *names_and_statuses):
-        profiles = [{"DomainId": DOMAIN_ID, "UserProfileName": n, "Status": s} for n, s in names_and_statuses]
-        self._list("list_user_profiles", "UserProfiles", profiles, None, None)
-
-    def _list(self, operation, key, items, token, next_token):
-        params = {"DomainIdEquals": DOMAIN_ID, "MaxResults": 100}
-        if token:
-            params["NextToken"] = token
-        response = {key: items}
-        if next_token:
-            response["NextToken"] = next_token
-        self.sagemaker.add_response(operation, response, params)
-
-    def delete(self, stubber, operation, params, error=None):
-        if error:
-            self.error(stubber, operation, error, params)
-        else:
-            stubber.add_response(operation, {}, params)
-
-    @staticmethod
-    def error(stubber, operation, code, params, status=400):
-        stubber.add_client_error(operation, service_error_code=code, service_message=f"{code} (stubbed)",
-                                 http_status_code=status, expected_params=params)
-
-    # -- efs / ec2 ---------------------------------------------------------------------------
-    def file_systems(self, *systems):
-        self.efs.add_response("describe_file_systems", {"FileSystems": list(systems)}, {})
-
-    def mount_targets(self, *targets):
-        self.efs.add_response("describe_mount_targets", {"MountTargets": list(targets)}, {"FileSystemId": HOME_EFS})
-
-    def nfs_groups(self, *groups):
-        params = {"Filters": [
-            {"Name": "vpc-id", "Values": [VPC_ID]},
-            {"Name": "group-name", "Values": [f"security-group-for-inbound-nfs-{DOMAIN_ID}",
-                                               f"security-group-for-outbound-nfs-{DOMAIN_ID}"]},
-        ]}
-        self.ec2.add_response("describe_security_groups", {"SecurityGroups": list(groups)}, params)
-
-
-def app(name, status=IN_SERVICE, *, space=None, profile=None, app_type="JupyterLab"):
-    described = {"DomainId": DOMAIN_ID, "AppType": app_type, "AppName": name, "Status": status}
-    if space:
-        described["SpaceName"] = space
-    if profile:
-        described["UserProfileName"] = profile
-    return described
-
-
-def file_system(state="available", *, owner=DOMAIN_ARN, fs_id=HOME_EFS):
-    return {
-        "OwnerId": ACCOUNT, "CreationToken": "token", "FileSystemId": fs_id,
-        "CreationTime": STARTED_AT, "LifeCycleState": state, "NumberOfMountTargets": 0,
-        "SizeInBytes": {"Value": 6144}, "PerformanceMode": "generalPurpose",
-        "Tags": [{"Key": "ManagedByAmazonSageMakerResource", "Value": owner}],
-    }
-
-
-def mount_target(target_id, state="available"):
-    return {"MountTargetId": target_id, "FileSystemId": HOME_EFS, "SubnetId": "subnet-0123456789abcdef0",
-            "LifeCycleState": state}
-
-
-def nfs_group_pair():
-    nfs = {"IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049}
-    inbound = {"GroupId": INBOUND_SG, "GroupName": f"security-group-for-inbound-nfs-{DOMAIN_ID}", "VpcId": VPC_ID,
-               "IpPermissions": [dict(nfs, UserIdGroupPairs=[{"GroupId": OUTBOUND_SG, "UserId": ACCOUNT}])],
-               "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}
-    outbound = {"GroupId": OUTBOUND_SG, "GroupName": f"security-group-for-outbound-nfs-{DOMAIN_ID}", "VpcId": VPC_ID,
-                "IpPermissions": [],
-                "IpPermissionsEgress": [dict(nfs, UserIdGroupPairs=[{"GroupId": INBOUND_SG, "UserId": ACCOUNT}])]}
-    return inbound, outbound
-
-
-def expect_group_teardown(stubs, *, delete_errors=(None, None)):
-    """Revokes of the cross-references first, then both deletes (Stubber enforces the order)."""
-    nfs = {"IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049}
-    stubs.nfs_groups(*nfs_group_pair())
-    stubs.delete(stubs.ec2, "revoke_security_group_ingress",
-                 {"GroupId": INBOUND_SG, "IpPermissions": [dict(nfs, UserIdGroupPairs=[{"GroupId": OUTBOUND_SG}])]})
-    stubs.delete(stubs.ec2, "revoke_security_group_egress",
-                 {"GroupId": OUTBOUND_SG, "IpPermissions": [dict(nfs, UserIdGroupPairs=[{"GroupId": INBOUND_SG}])]})
-    stubs.delete(stubs.ec2, "delete_security_group", {"GroupId": INBOUND_SG}, delete_errors[0])
-    stubs.delete(stubs.ec2, "delete_security_group", {"GroupId": OUTBOUND_SG}, delete_errors[1])
+from test_domain_teardown_fakes import (
+    DOMAIN_ARN, DOMAIN_ID, HOME_EFS, IN_SERVICE, INBOUND_SG, OUTBOUND_SG, STARTED_AT, Stubs, app, event,
+    expect_group_teardown, file_system, handler, mount_target, nfs_group_pair, recorded_actions,
+)
+from teardown.aws import TeardownFailed
 
 
 @pytest.fixture
@@ -188,26 +19,16 @@ def stubs():
 
 @pytest.fixture
 def actions():
-    """(action, fields) of every structured log line written during the test."""
-    recorded = []
-
-    class Recorder(logging.Handler):
-        def emit(self, record):
-            recorded.append((record.getMessage(), getattr(record, "fields", {})))
-
-    logger = logging.getLogger(LOGGER_NAME)
-    recorder = Recorder()
-    logger.addHandler(recorder)
-    yield recorded
-    logger.removeHandler(recorder)
-
+    with recorded_actions() as recorded:
+        yield recorded
 
 # -- Create / Update -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("request_type", ["Create", "Update"])
 def test_create_and_update_only_name_the_resource(request_type, stubs, monkeypatch):
     monkeypatch.setattr(handler, "_clients", stubs.clients)  # no responses queued: any call fails
-    assert handler.on_event(event(request_type, started_at=None), None) == {"PhysicalResourceId": f"teardown-{DOMAIN_ID}"}
+    expected = {"PhysicalResourceId": f"teardown-{DOMAIN_ID}"}
+    assert handler.on_event(event(request_type, started_at=None), None) == expected
     assert handler.is_complete(event(request_type), None) == {"IsComplete": True}
 
 
@@ -424,76 +245,3 @@ def test_the_real_entry_point_uses_the_shared_clients_and_lambda_context(stubs, 
     stubs.domain("Deleting")
     assert handler.is_complete(event(), Context()) == {"IsComplete": False}
     stubs.sagemaker.assert_no_pending_responses()
-
-
-# -- throttling anywhere only postpones ------------------------------------------------------------
-
-LIST = {"DomainIdEquals": DOMAIN_ID, "MaxResults": 100}
-DESCRIBE = ("sagemaker", "describe_domain", {"DomainId": DOMAIN_ID},
-            {"DomainId": DOMAIN_ID, "Status": IN_SERVICE})
-NO_APPS = ("sagemaker", "list_apps", LIST, {"Apps": []})
-NO_SPACES = ("sagemaker", "list_spaces", LIST, {"Spaces": []})
-NO_PROFILES = ("sagemaker", "list_user_profiles", LIST, {"UserProfiles": []})
-GONE = "domain gone"
-NFS = {"IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049}
-SCENARIOS = {
-    "apps": [DESCRIBE,
-             ("sagemaker", "list_apps", LIST, {"Apps": [app("default", space="s")]}),
-             ("sagemaker", "delete_app",
-              {"DomainId": DOMAIN_ID, "AppType": "JupyterLab", "AppName": "default", "SpaceName": "s"}, {})],
-    "spaces": [DESCRIBE, NO_APPS,
-               ("sagemaker", "list_spaces", LIST, {"Spaces": [{"SpaceName": "s", "Status": IN_SERVICE}]}),
-               ("sagemaker", "delete_space", {"DomainId": DOMAIN_ID, "SpaceName": "s"}, {})],
-    "profiles": [DESCRIBE, NO_APPS, NO_SPACES,
-                 ("sagemaker", "list_user_profiles", LIST,
-                  {"UserProfiles": [{"UserProfileName": "alice", "Status": IN_SERVICE}]}),
-                 ("sagemaker", "delete_user_profile", {"DomainId": DOMAIN_ID, "UserProfileName": "alice"}, {})],
-    "domain": [DESCRIBE, NO_APPS, NO_SPACES, NO_PROFILES,
-               ("sagemaker", "delete_domain",
-                {"DomainId": DOMAIN_ID, "RetentionPolicy": {"HomeEfsFileSystem": "Delete"}}, {})],
-    "mount targets": [GONE,
-                      ("efs", "describe_file_systems", {}, {"FileSystems": [file_system()]}),
-                      ("efs", "describe_mount_targets", {"FileSystemId": HOME_EFS},
-                       {"MountTargets": [mount_target("fsmt-0000000000000001")]}),
-                      ("efs", "delete_mount_target", {"MountTargetId": "fsmt-0000000000000001"}, {})],
-    "file system": [GONE,
-                    ("efs", "describe_file_systems", {}, {"FileSystems": [file_system()]}),
-                    ("efs", "describe_mount_targets", {"FileSystemId": HOME_EFS}, {"MountTargets": []}),
-                    ("efs", "delete_file_system", {"FileSystemId": HOME_EFS}, {})],
-    "security groups": [GONE,
-                        ("efs", "describe_file_systems", {}, {"FileSystems": []}),
-                        ("ec2", "describe_security_groups", {"Filters": [
-                            {"Name": "vpc-id", "Values": [VPC_ID]},
-                            {"Name": "group-name", "Values": [f"security-group-for-inbound-nfs-{DOMAIN_ID}",
-                                                               f"security-group-for-outbound-nfs-{DOMAIN_ID}"]}]},
-                         {"SecurityGroups": list(nfs_group_pair())}),
-                        ("ec2", "revoke_security_group_ingress", {"GroupId": INBOUND_SG, "IpPermissions": [
-                            dict(NFS, UserIdGroupPairs=[{"GroupId": OUTBOUND_SG}])]}, {}),
-                        ("ec2", "revoke_security_group_egress", {"GroupId": OUTBOUND_SG, "IpPermissions": [
-                            dict(NFS, UserIdGroupPairs=[{"GroupId": INBOUND_SG}])]}, {}),
-                        ("ec2", "delete_security_group", {"GroupId": INBOUND_SG}, {})],
-}
-THROTTLE_CODES = {"sagemaker": "ThrottlingException", "efs": "ThrottlingException", "ec2": "RequestLimitExceeded"}
-THROTTLE_CASES = [(name, index) for name, calls in SCENARIOS.items() for index in range(len(calls))]
-
-
-@pytest.mark.parametrize(("scenario", "throttled_call"), THROTTLE_CASES,
-                         ids=[f"{name}-{SCENARIOS[name][i][1] if SCENARIOS[name][i] != GONE else 'describe_domain'}"
-                              for name, i in THROTTLE_CASES])
-def test_throttling_at_any_call_postpones_without_failing(scenario, throttled_call, stubs, actions):
-    for index, call in enumerate(SCENARIOS[scenario][: throttled_call + 1]):
-        if call == GONE:
-            call = ("sagemaker", "describe_domain", {"DomainId": DOMAIN_ID}, None)
-            if index < throttled_call:
-                stubs.domain_gone()
-                continue
-        service, operation, params, response = call
-        stubber = getattr(stubs, service)
-        if index == throttled_call:
-            stubs.error(stubber, operation, THROTTLE_CODES[service], params)
-        else:
-            stubber.add_response(operation, response, params)
-    assert stubs.poll(event()) is False
-    throttled_service = "sagemaker" if SCENARIOS[scenario][throttled_call] == GONE else SCENARIOS[scenario][throttled_call][0]
-    deferrals = [f["reason"] for action, f in actions if action == "poll_deferred"]
-    assert len(deferrals) == 1 and THROTTLE_CODES[throttled_service] in deferrals[0]

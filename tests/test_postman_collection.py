@@ -118,6 +118,10 @@ def test_collection_uses_authorization_code_flow_with_openid_scope():
     assert settings["redirect_uri"] == "https://oauth.pstmn.io/v1/browser-callback"
     assert settings["client_authentication"] == "header"
     assert [item["name"] for item in collection["item"]] == ["GeneratePresignedUrlDemo"]
+    request = collection["item"][0]["request"]
+    assert request["method"] == "GET"
+    assert request["url"] == "{{sagemaker-presigned-api}}domainName/{{domainName}}/getPresignedUrl"
+    assert settings["accessToken"] == "{{access-token}}" and settings["addTokenTo"] == "header"
 
 
 def test_newman_passes_with_a_valid_token(tmp_path, api_url):

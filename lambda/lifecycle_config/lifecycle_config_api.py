@@ -36,8 +36,6 @@ def _map_error(error: ClientError) -> Exception:
     code, message = _error(error)
     if code == "ResourceNotFound":
         return ConfigNotFound(message)
-    if code == "ResourceInUse" and "exist" in message.lower():
-        return ConfigExists(message)
     if code == "ResourceInUse":
         return ConfigInUse(message)
     if code == "ValidationException" and "already exist" in message.lower():

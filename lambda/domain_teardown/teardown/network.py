@@ -149,7 +149,11 @@ def _permissions_referencing(rules: list[dict[str, Any]], referenced_ids: set[st
     """Only the group-to-group parts of each rule; CIDR parts never block a delete."""
     permissions = []
     for rule in rules:
-        pairs = [{"GroupId": p["GroupId"]} for p in rule.get("UserIdGroupPairs", []) if p.get("GroupId") in referenced_ids]
+        pairs = [
+            {"GroupId": pair["GroupId"]}
+            for pair in rule.get("UserIdGroupPairs", [])
+            if pair.get("GroupId") in referenced_ids
+        ]
         if not pairs:
             continue
         permission: dict[str, Any] = {"IpProtocol": rule["IpProtocol"], "UserIdGroupPairs": pairs}

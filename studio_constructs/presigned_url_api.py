@@ -1,0 +1,240 @@
+"""The presigned-URL API: Cognito-authorized REST API in front of PreSignUrlGenerator."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_wafv2 as wafv2
+from constructs import Construct
+
+from studio_constructs.nag import acknowledge, acknowledge_wildcards
+from studio_constructs.python_function import PythonFunction
+
+# Well under API Gateway's 29 s integration timeout.
+FUNCTION_TIMEOUT = cdk.Duration.seconds(20)
+URL_EXPIRES_SECONDS = 60
+
+
+class PresignedUrlApi(Construct):
+    """`GET /domainName/{domainName}/getPresignedUrl`, scope `openid`, validated, logged, throttled.
+
+    Attributes: `api`, `function`, `url`.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        user_pool: cognito.IUserPool,
+        session_seconds: int,
+        cors_origins: Sequence[str] = (),
+        private_endpoint: ec2.IInterfaceVpcEndpoint | None = None,
+        rate_limit: int = 20,
+        burst_limit: int = 40,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        stack = cdk.Stack.of(self)
+        generator = PythonFunction(
+            self,
+            "PreSignUrlGenerator",
+            code_dir="presign_url_generator",
+            handler="handler.handler",
+            description="Checks the caller's team group and returns a short-lived SageMaker Studio URL",
+            timeout=FUNCTION_TIMEOUT,
+            tracing=True,
+            environment={
+                "URL_EXPIRES_SECONDS": str(URL_EXPIRES_SECONDS),
+                "SESSION_DURATION_SECONDS": str(session_seconds),
+                "LANDING_URI": "studio::",
+                "ALLOWED_ORIGINS": ",".join(cors_origins),
+                "DOMAIN_CACHE_TTL_SECONDS": "300",
+                "PROFILE_READY_TIMEOUT_SECONDS": "12",
+                "LOG_LEVEL": "INFO",
+            },
+        )
+        self.function = generator.function
+        self._grant_sagemaker(generator.role, stack)
+
+        access_logs = logs.LogGroup(
+            self, "AccessLogs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.RETAIN
+        )
+        self.api = apigateway.RestApi(
+            self,
+            "Api",
+            rest_api_name="sagemaker-presigned-url",
+            description="Presigned URLs into each team's SageMaker Studio domain",
+            endpoint_configuration=self._endpoint(private_endpoint),
+            policy=self._private_policy(private_endpoint),
+            deploy_options=apigateway.StageOptions(
+                stage_name="prod",
+                tracing_enabled=True,
+                throttling_rate_limit=rate_limit,
+                throttling_burst_limit=burst_limit,
+                access_log_destination=apigateway.LogGroupLogDestination(access_logs),
+                access_log_format=apigateway.AccessLogFormat.json_with_standard_fields(
+                    caller=False,
+                    http_method=True,
+                    ip=True,
+                    protocol=True,
+                    request_time=True,
+                    resource_path=True,
+                    response_length=True,
+                    status=True,
+                    user=True,
+                ),
+                metrics_enabled=True,
+            ),
+            default_cors_preflight_options=apigateway.CorsOptions(
+                allow_origins=list(cors_origins), allow_methods=["GET"], allow_headers=["Authorization"]
+            )
+            if cors_origins
+            else None,
+            cloud_watch_role=False,
+        )
+        self.url = self.api.url
+        authorizer = apigateway.CognitoUserPoolsAuthorizer(self, "Authorizer", cognito_user_pools=[user_pool])
+        validator = self.api.add_request_validator(
+            "RequestValidator", validate_request_parameters=True, validate_request_body=True
+        )
+        route = self.api.root.add_resource("domainName").add_resource("{domainName}").add_resource("getPresignedUrl")
+        route.add_method(
+            "GET",
+            apigateway.LambdaIntegration(self.function),
+            authorizer=authorizer,
+            authorization_type=apigateway.AuthorizationType.COGNITO,
+            authorization_scopes=["openid"],
+            request_validator=validator,
+            request_parameters={"method.request.path.domainName": True},
+        )
+        self._web_acl(stack)
+        self._acknowledge(cors_origins)
+
+    @staticmethod
+    def _endpoint(private_endpoint: ec2.IInterfaceVpcEndpoint | None) -> apigateway.EndpointConfiguration:
+        if private_endpoint is None:
+            return apigateway.EndpointConfiguration(types=[apigateway.EndpointType.REGIONAL])
+        return apigateway.EndpointConfiguration(types=[apigateway.EndpointType.PRIVATE], vpc_endpoints=[private_endpoint])
+
+    @staticmethod
+    def _private_policy(private_endpoint: ec2.IInterfaceVpcEndpoint | None) -> iam.PolicyDocument | None:
+        """A private API answers only through the platform's execute-api endpoint."""
+        if private_endpoint is None:
+            return None
+        return iam.PolicyDocument(
+            statements=[
+                iam.PolicyStatement(
+                    principals=[iam.AnyPrincipal()],
+                    actions=["execute-api:Invoke"],
+                    resources=["execute-api:/*"],
+                    conditions={"StringEquals": {"aws:SourceVpce": private_endpoint.vpc_endpoint_id}},
+                ),
+            ]
+        )
+
+    def _grant_sagemaker(self, role: iam.IRole, stack: cdk.Stack) -> None:
+        profile_arn = stack.format_arn(service="sagemaker", resource="user-profile", resource_name="*/*")
+        statements = [
+            iam.PolicyStatement(sid="FindDomains", actions=["sagemaker:ListDomains"], resources=["*"]),
+            iam.PolicyStatement(
+                sid="DescribeDomains",
+                actions=["sagemaker:DescribeDomain"],
+                resources=[stack.format_arn(service="sagemaker", resource="domain", resource_name="*")],
+            ),
+            iam.PolicyStatement(
+                sid="UseProfiles",
+                actions=["sagemaker:DescribeUserProfile", "sagemaker:ListTags", "sagemaker:CreatePresignedDomainUrl"],
+                resources=[profile_arn],
+            ),
+            iam.PolicyStatement(
+                sid="CreateProfilesOnlyWithDomainTag",
+                actions=["sagemaker:CreateUserProfile", "sagemaker:AddTags"],
+                resources=[profile_arn],
+                conditions={
+                    "Null": {"aws:RequestTag/DomainName": "false"},
+                    "ForAllValues:StringEquals": {"aws:TagKeys": ["DomainName", "CognitoSub", "CognitoUsername"]},
+                },
+            ),
+        ]
+        reasons = {
+            "FindDomains": "ListDomains has no resource-level permissions; the Lambda maps a team name to its domain id.",
+            "DescribeDomains": "Domain ids are created by the team stacks; any team may sign in, membership is "
+            "checked against the Cognito group before any call.",
+            "UseProfiles": "Profiles are created at first login in whichever team domain the caller belongs to; "
+            "the Lambda checks group membership and the profile's CognitoSub tag.",
+            "CreateProfilesOnlyWithDomainTag": "First login creates the caller's profile; the request must carry "
+            "the DomainName tag and only the three identity tags.",
+        }
+        for statement in statements:
+            role.add_to_principal_policy(statement)
+            acknowledge_wildcards(role, statement, reasons[statement.sid])
+
+    def _web_acl(self, stack: cdk.Stack) -> None:
+        rules = [
+            self._managed_rule("CommonRules", 0, "AWSManagedRulesCommonRuleSet"),
+            self._managed_rule("KnownBadInputs", 1, "AWSManagedRulesKnownBadInputsRuleSet"),
+            wafv2.CfnWebACL.RuleProperty(
+                name="RateLimitPerIp",
+                priority=2,
+                action=wafv2.CfnWebACL.RuleActionProperty(block={}),
+                statement=wafv2.CfnWebACL.StatementProperty(
+                    rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(limit=300, aggregate_key_type="IP")
+                ),
+                visibility_config=self._visibility("RateLimitPerIp"),
+            ),
+        ]
+        acl = wafv2.CfnWebACL(
+            self,
+            "WebAcl",
+            scope="REGIONAL",
+            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
+            rules=rules,
+            visibility_config=self._visibility("PresignedUrlApi"),
+        )
+        wafv2.CfnWebACLAssociation(
+            self,
+            "WebAclAssociation",
+            resource_arn=self.api.deployment_stage.stage_arn,
+            web_acl_arn=acl.attr_arn,
+        )
+
+    def _managed_rule(self, name: str, priority: int, rule_set: str) -> wafv2.CfnWebACL.RuleProperty:
+        return wafv2.CfnWebACL.RuleProperty(
+            name=name,
+            priority=priority,
+            override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
+            statement=wafv2.CfnWebACL.StatementProperty(
+                managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
+                    vendor_name="AWS", name=rule_set
+                )
+            ),
+            visibility_config=self._visibility(name),
+        )
+
+    @staticmethod
+    def _visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
+        return wafv2.CfnWebACL.VisibilityConfigProperty(
+            cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True
+        )
+
+    def _acknowledge(self, cors_origins: Sequence[str]) -> None:
+        acknowledge(
+            self.api.deployment_stage,
+            "AwsSolutions-APIG6",
+            "Execution logging needs the account-wide API Gateway CloudWatch role, which this app must "
+            "not own; access logs record every request and the Lambda logs every decision.",
+        )
+        if cors_origins:
+            for rule in ("AwsSolutions-APIG4", "AwsSolutions-COG4"):
+                acknowledge(
+                    self.api.root,
+                    rule,
+                    "CORS preflight (OPTIONS) carries no credentials by the CORS standard and returns "
+                    "only the configured origins; GET requires a Cognito token with scope openid.",
+                )
