@@ -31,7 +31,9 @@ TEMPLATE = Path(__file__).resolve().parent.parent / "postman" / "sagemaker.postm
 STACK_NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
 EXIT_USAGE = 2
 
-# CDK appends a hash to output keys of nested constructs, so outputs are found by prefix.
+# CDK names an output of a nested construct `<construct path><id><8 hex hash>`, e.g.
+# `UserPoolUserPoolClientIdFA5F5A35`: an output is found by its id, ending the key, with or
+# without the hash (`UserPoolId` must not find `...UserPoolClientId...`).
 API_OUTPUT = "PreSignedURLApiEndpoint"
 CLIENT_ID_OUTPUT = "UserPoolClientId"
 SIGNIN_DOMAIN_OUTPUT = "CognitoSigninDomain"
@@ -95,12 +97,14 @@ def parse_args(argv: Sequence[str] | None) -> Request:
     return Request(args.stack, args.domain, args.region, args.profile, args.environment_name)
 
 
-def find_output(outputs: Sequence[dict[str, Any]], prefix: str, *, stack: str) -> str:
-    matches = [o for o in outputs if o.get("OutputKey", "").startswith(prefix)]
+def find_output(outputs: Sequence[dict[str, Any]], name: str, *, stack: str) -> str:
+    pattern = re.compile(rf"{re.escape(name)}(?:[0-9A-F]{{8}})?$")
+    matches = [o for o in outputs if pattern.search(o.get("OutputKey", ""))]
     if len(matches) != 1:
         found = "none" if not matches else ", ".join(o["OutputKey"] for o in matches)
         raise ConfigError(
-            "--stack", f"stack {stack!r} must have exactly one output whose key starts with {prefix!r} (found {found})"
+            "--stack",
+            f"stack {stack!r} must have exactly one output named {name!r} (plus CDK's hash); found {found}",
         )
     return str(matches[0]["OutputValue"]).strip()
 

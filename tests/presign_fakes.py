@@ -225,3 +225,14 @@ def stubbed_aws() -> StubbedAws:
     stubber = Stubber(client)
     stubber.activate()
     return StubbedAws(client=client, stubber=stubber, clock=FakeClock(), attempts=attempts)
+
+
+def install_stubbed_aws(handler_module: Any, monkeypatch: Any) -> StubbedAws:
+    """Make `handler_module` use a Stubber-backed client and a fake clock for one test."""
+    from presign.sagemaker import SageMakerGateway
+    from presign.service import Dependencies
+
+    stubbed = stubbed_aws()
+    deps = Dependencies(gateway=SageMakerGateway(stubbed.client), clock=stubbed.clock, sleep=stubbed.clock.sleep)
+    monkeypatch.setattr(handler_module, "_container", deps)
+    return stubbed

@@ -14,12 +14,14 @@ STACK = "sagemaker-login-stack"
 SECRET = "s3cr3t-client-secret-value-0123456789"
 POOL_ID = "eu-central-1_AbCdEf123"
 CLIENT_ID = "4example5clientid6abcdefgh"
+# The keys sagemaker-login-stack really synthesizes (construct path + id + hash), plus
+# the cross-stack export CDK adds, which must not be mistaken for the user pool id.
 OUTPUTS = [
-    {"OutputKey": "PreSignedURLApiEndpointA1B2C3D4", "OutputValue": "https://abc123.execute-api.eu-central-1.amazonaws.com/prod"},
-    {"OutputKey": "UserPoolClientId0FA3B2C1", "OutputValue": CLIENT_ID},
-    {"OutputKey": "CognitoSigninDomainD3B08161", "OutputValue": "https://sagemaker-login-111111111111.auth.eu-central-1.amazoncognito.com/"},
-    {"OutputKey": "UserPoolIdE5F6A7B8", "OutputValue": POOL_ID},
-    {"OutputKey": "UserPoolArn12345678", "OutputValue": "arn:aws:cognito-idp:eu-central-1:111111111111:userpool/x"},
+    {"OutputKey": "UserPoolUserPoolIdC5F3DCB2", "OutputValue": POOL_ID},
+    {"OutputKey": "UserPoolUserPoolClientIdFA5F5A35", "OutputValue": CLIENT_ID},
+    {"OutputKey": "UserPoolCognitoSigninDomainD3B08161", "OutputValue": "https://sagemaker-login-111111111111.auth.eu-central-1.amazoncognito.com/"},
+    {"OutputKey": "PreSignedURLApiEndpoint66F83E4D", "OutputValue": "https://abc123.execute-api.eu-central-1.amazonaws.com/prod"},
+    {"OutputKey": "PublishOutputRefUserPool6D0DFADB5C801C4D", "OutputValue": POOL_ID + "-export"},
 ]  # fmt: skip
 
 
@@ -164,17 +166,37 @@ def test_missing_stack_names_the_stack_and_region(stubs, capsys):
 
 
 def test_missing_output_names_the_prefix(stubs, capsys):
-    stubs.stack([o for o in OUTPUTS if not o["OutputKey"].startswith("CognitoSigninDomain")])
+    stubs.stack([o for o in OUTPUTS if "CognitoSigninDomain" not in o["OutputKey"]])
     code, _, err = run(["--stack", STACK, "--domain", "team1"], stubs, capsys)
     assert code == 2
     assert "'CognitoSigninDomain'" in one_error_line(err) and "found none" in err
 
 
+@pytest.mark.parametrize(
+    ("key", "found"),
+    [
+        ("UserPoolId", True),
+        ("UserPoolIdC5F3DCB2", True),
+        ("UserPoolUserPoolIdC5F3DCB2", True),
+        ("UserPoolUserPoolClientIdFA5F5A35", False),
+        ("UserPoolIdentityProvider", False),
+        ("UserPoolIdc5f3dcb2", False),
+    ],
+)
+def test_output_is_found_by_id_with_or_without_path_and_hash(key, found):
+    outputs = [{"OutputKey": key, "OutputValue": "value"}]
+    if found:
+        assert postman_env.find_output(outputs, "UserPoolId", stack=STACK) == "value"
+    else:
+        with pytest.raises(postman_env.ConfigError):
+            postman_env.find_output(outputs, "UserPoolId", stack=STACK)
+
+
 def test_ambiguous_output_is_refused(stubs, capsys):
-    stubs.stack([*OUTPUTS, {"OutputKey": "UserPoolClientIdDEADBEEF", "OutputValue": "other"}])
+    stubs.stack([*OUTPUTS, {"OutputKey": "OtherUserPoolClientIdDEADBEEF", "OutputValue": "other"}])
     code, _, err = run(["--stack", STACK, "--domain", "team1"], stubs, capsys)
     assert code == 2
-    assert "UserPoolClientId0FA3B2C1, UserPoolClientIdDEADBEEF" in one_error_line(err)
+    assert "UserPoolUserPoolClientIdFA5F5A35, OtherUserPoolClientIdDEADBEEF" in one_error_line(err)
 
 
 def test_refused_secret_read_is_one_line(stubs, capsys):

@@ -6,13 +6,12 @@ import boto3
 import pytest
 from lambda_loader import load_lambda_module
 from moto import mock_aws
-from presign_fakes import DOMAIN_ID, SUB, USERNAME, FakeClock, body_of, make_context, make_event, stubbed_aws
+from presign_fakes import DOMAIN_ID, SUB, USERNAME, FakeClock, body_of, install_stubbed_aws, make_context, make_event
 
 handler_module = load_lambda_module("presign_url_generator", "handler")
 from presign.domains import DomainDirectory  # noqa: E402
 from presign.identity import profile_name_for  # noqa: E402
 from presign.sagemaker import Domain, SageMakerGateway  # noqa: E402
-from presign.service import Dependencies  # noqa: E402
 
 PROFILE = profile_name_for(username=USERNAME, sub=SUB)
 OWN_TAGS = {"CognitoSub": SUB}
@@ -24,9 +23,7 @@ def other_domains(start: int, count: int) -> list[tuple[str, str, str]]:
 
 @pytest.fixture
 def aws(monkeypatch):
-    stubbed = stubbed_aws()
-    deps = Dependencies(gateway=SageMakerGateway(stubbed.client), clock=stubbed.clock, sleep=stubbed.clock.sleep)
-    monkeypatch.setattr(handler_module, "_container", deps)
+    stubbed = install_stubbed_aws(handler_module, monkeypatch)
     yield stubbed
     stubbed.stubber.deactivate()
 

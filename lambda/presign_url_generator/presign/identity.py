@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import string
 import unicodedata
 import uuid
 from collections.abc import Iterable
@@ -13,7 +14,7 @@ SAGEMAKER_NAME_MAX = 63
 # fullmatch, never `$`: `$` also matches before a trailing newline ("team1\n").
 _SAGEMAKER_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
 TAG_VALUE_MAX = 256
-_TAG_EXTRA_CHARS = frozenset("_.:/=+-@")
+_TAG_SAFE_CHARS = frozenset(string.ascii_letters + string.digits + " _.:/=+-@")
 _GROUP_SEPARATORS = re.compile(r"[,\s]+")
 
 PROFILE_SLUG_MAX = 30
@@ -47,9 +48,9 @@ def parse_groups(raw: object) -> frozenset[str]:
             decoded = json.loads(text)
         except ValueError:
             decoded = None
-        if isinstance(decoded, list):
+        if isinstance(decoded, list) and all(isinstance(item, str) for item in decoded):
             return parse_groups(decoded)
-        text = text[1:-1]
+        text = text[1:-1]  # "[123]" is the group "123", not the JSON number 123
     return frozenset(part for part in _GROUP_SEPARATORS.split(text) if part)
 
 
@@ -59,16 +60,20 @@ def is_member(*, domain_name: str, groups: Iterable[str]) -> bool:
 
 
 def is_valid_tag_value(text: str) -> bool:
-    return len(text) <= TAG_VALUE_MAX and all(_is_tag_char(char) for char in text)
+    return len(text) <= TAG_VALUE_MAX and all(char in _TAG_SAFE_CHARS for char in text)
 
 
 def tag_value(text: str) -> str:
-    """`text` made acceptable as a SageMaker tag value: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*, <= 256."""
-    return "".join(char if _is_tag_char(char) else "_" for char in text[:TAG_VALUE_MAX])
+    """`text` as a tag value SageMaker accepts: ASCII transliteration, other characters as "_".
 
-
-def _is_tag_char(char: str) -> bool:
-    return char in _TAG_EXTRA_CHARS or unicodedata.category(char)[0] in "LZN"
+    The API allows [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*, but which code points are letters depends on
+    the Unicode version on each side; a letter new to Python but unknown to AWS would fail
+    CreateUserProfile for that user on every login. ASCII is valid under every version.
+    """
+    decomposed = "".join(
+        char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char)
+    )
+    return "".join(char if char in _TAG_SAFE_CHARS else "_" for char in decomposed)[:TAG_VALUE_MAX]
 
 
 def profile_name_for(*, username: str, sub: str) -> str:

@@ -6,17 +6,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 # Small timeouts and few attempts: the worst case of one call (2 x (2 s + 5 s)) stays well
 # under the 20 s Lambda timeout, itself under API Gateway's 29 s.
-CLIENT_CONFIG = Config(
-    connect_timeout=2,
-    read_timeout=5,
-    retries={"mode": "standard", "max_attempts": 2},
-    tcp_keepalive=True,
-)
+CONNECT_TIMEOUT_SECONDS = 2
+READ_TIMEOUT_SECONDS = 5
+MAX_ATTEMPTS = 2
 LIST_DOMAINS_PAGE_SIZE = 100
 # A runaway NextToken loop must not burn the whole Lambda timeout.
 MAX_PAGES = 50
@@ -38,9 +34,18 @@ class UserProfile:
 
 
 def create_sagemaker_client() -> Any:
-    import boto3  # imported lazily: keeps the module import (and tests' collection) cheap
+    # Imported here, not at module level: botocore.config pulls in urllib3 and friends (~100 ms),
+    # which only the real client needs; in Lambda this runs once, during init (see handler).
+    import boto3
+    from botocore.config import Config
 
-    return boto3.client("sagemaker", config=CLIENT_CONFIG)
+    config = Config(
+        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        read_timeout=READ_TIMEOUT_SECONDS,
+        retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+        tcp_keepalive=True,
+    )
+    return boto3.client("sagemaker", config=config)
 
 
 class SageMakerGateway:

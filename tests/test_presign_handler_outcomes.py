@@ -1,0 +1,127 @@
+"""PreSignUrlGenerator end to end: AWS failures, URL settings and CORS, SageMaker behind Stubber."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
+from lambda_loader import load_lambda_module
+from presign_fakes import DOMAIN_ID, SUB, USERNAME, body_of, install_stubbed_aws, make_context, make_event
+
+handler_module = load_lambda_module("presign_url_generator", "handler")
+from presign.identity import profile_name_for  # noqa: E402  (importable once the function is loaded)
+
+PROFILE = profile_name_for(username=USERNAME, sub=SUB)
+TEAM1 = [(DOMAIN_ID, "team1", "InService")]
+OWN_TAGS = {"DomainName": "team1", "CognitoSub": SUB, "CognitoUsername": USERNAME}
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    stubbed = install_stubbed_aws(handler_module, monkeypatch)
+    yield stubbed
+    stubbed.stubber.deactivate()
+
+
+def invoke(event):
+    return handler_module.handler(event, make_context())
+
+
+@pytest.mark.parametrize(
+    "code", ["ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"]
+)
+def test_aws_throttling_is_429(aws, code):
+    aws.stubber.add_client_error("list_domains", service_error_code=code, http_status_code=400)
+
+    response = invoke(make_event())
+
+    assert response["statusCode"] == 429
+    assert response["headers"]["Retry-After"] == "2"
+
+
+def test_other_aws_error_is_502_without_aws_details(aws):
+    aws.list_domains(TEAM1)
+    aws.stubber.add_client_error(
+        "describe_user_profile",
+        service_error_code="AccessDeniedException",
+        service_message="User: arn:aws:sts::111122223333:assumed-role/x is not authorized",
+        http_status_code=400,
+    )
+
+    response = invoke(make_event())
+
+    assert response["statusCode"] == 502
+    assert body_of(response) == {"message": "Upstream service error"}
+
+
+def test_domain_gone_at_presign_time_is_404(aws):
+    aws.list_domains(TEAM1)
+    aws.describe_profile(PROFILE)
+    aws.list_tags(PROFILE, OWN_TAGS)
+    aws.stubber.add_client_error("create_presigned_domain_url", service_error_code="ResourceNotFound")
+
+    assert invoke(make_event())["statusCode"] == 404
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        EndpointConnectionError(endpoint_url="https://api.sagemaker.eu-central-1.amazonaws.com"),
+        ReadTimeoutError(endpoint_url="https://api.sagemaker.eu-central-1.amazonaws.com"),
+    ],
+)
+def test_unreachable_aws_is_503(aws, error):
+    def refuse(**_):
+        raise error
+
+    aws.list_domains(TEAM1)
+    # Raised inside the client call, where botocore raises it when the endpoint is unreachable.
+    aws.client.meta.events.register("before-parameter-build.sagemaker.ListDomains", refuse)
+
+    response = invoke(make_event())
+
+    assert response["statusCode"] == 503
+    assert "Retry-After" in response["headers"]
+
+
+def test_unexpected_exception_is_500_with_a_generic_body(aws, monkeypatch):
+    def explode(**_):
+        raise RuntimeError("secret internals /var/task/handler.py line 42")
+
+    monkeypatch.setattr(handler_module.container().gateway, "list_domains", explode)
+
+    response = invoke(make_event())
+
+    assert response["statusCode"] == 500
+    assert body_of(response) == {"message": "Internal error"}
+    assert "Traceback" not in response["body"] and "internals" not in response["body"]
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, {"expires": 60, "session": 28800, "landing": "studio::"}),
+        ({"URL_EXPIRES_SECONDS": "1", "SESSION_DURATION_SECONDS": "60"}, {"expires": 5, "session": 1800}),
+        ({"URL_EXPIRES_SECONDS": "100000", "SESSION_DURATION_SECONDS": "99999"}, {"expires": 300, "session": 43200}),
+        ({"URL_EXPIRES_SECONDS": "abc", "LANDING_URI": "app:JupyterLab:"}, {"landing": "app:JupyterLab:"}),
+    ],
+)
+def test_url_and_session_lifetimes_are_clamped(aws, monkeypatch, env, expected):
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    aws.list_domains(TEAM1)
+    aws.describe_profile(PROFILE)
+    aws.list_tags(PROFILE, OWN_TAGS)
+    aws.presign(PROFILE, **expected)
+
+    assert invoke(make_event())["statusCode"] == 200
+    aws.stubber.assert_no_pending_responses()
+
+
+def test_cors_header_only_for_configured_origins(aws, monkeypatch):
+    monkeypatch.setenv("ALLOWED_ORIGINS", "https://portal.example.com, https://other.example.com")
+
+    allowed = invoke(make_event(groups="nope", origin="https://portal.example.com"))
+    foreign = invoke(make_event(groups="nope", origin="https://evil.example.com"))
+
+    assert allowed["headers"]["Access-Control-Allow-Origin"] == "https://portal.example.com"
+    assert "Access-Control-Allow-Origin" not in foreign["headers"]

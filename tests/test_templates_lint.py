@@ -1,0 +1,37 @@
+"""Every synthesized template passes cfn-lint with zero errors and zero warnings."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from platform_synth import default_context, synth_platform
+
+VARIANTS = {
+    "defaults": {},
+    "private-api-three-teams": {
+        "api_endpoint_type": "private",
+        "cors_origins": "https://portal.example.com",
+        "domain_name": "team1,team2,team3",
+        "retention": "destroy",
+        "pip_index_url": "https://artifactory.example.com/api/pypi/simple",
+        "conda_channel_url": "https://artifactory.example.com/api/conda/main",
+    },
+}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_cfn_lint_clean(tmp_path, variant):
+    templates = synth_platform(default_context(**VARIANTS[variant]))
+    paths = []
+    for name, template in templates.items():
+        path = tmp_path / f"{name}.template.json"
+        path.write_text(__import__("json").dumps(template.to_json()))
+        paths.append(str(path))
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), "--format", "parseable", *paths], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == ""
