@@ -6,6 +6,7 @@ import sys
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 
+from stacks.cognito_user_stack import CognitoUserStack
 from stacks.infrastructure_stack import InfrastructureStack
 from stacks.sagemaker_login_stack import SagemakerLoginStack
 from stacks.sagemaker_studio_stack import SageMakerStudioStack
@@ -43,6 +44,13 @@ def wire_platform(app: cdk.App, config: PlatformConfig) -> dict[str, cdk.Stack]:
             subnet_ids=infrastructure.subnets.subnet_ids,
             user_pool=login.user_pool,
         )
+    if config.demo_user is not None:
+        user_stack = CognitoUserStack(
+            app, "cognito-user-stack", env=env, user=config.demo_user, user_pool=login.user_pool
+        )
+        # The team stack creates the group the user joins.
+        user_stack.add_dependency(stacks[f"sagemaker-studio-stack-{config.demo_user.team}"])
+        stacks["cognito-user-stack"] = user_stack
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return stacks
 

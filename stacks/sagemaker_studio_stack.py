@@ -10,6 +10,7 @@ from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from studio_constructs.data_bucket import TeamDataBucket
+from studio_constructs.domain_teardown import DomainTeardown
 from studio_constructs.execution_role import TeamExecutionRole
 from studio_constructs.studio_domain import NativeIdleShutdown, StudioDomain
 from studio_constructs.team_key import TeamKey
@@ -69,6 +70,13 @@ class SageMakerStudioStack(cdk.Stack):
             ),
         )
         self.execution_role.allow_studio_domain(domain_id=self.studio.domain_id)
+        self.teardown = DomainTeardown(
+            self,
+            "DomainTeardown",
+            domain=self.studio.domain,
+            vpc_id=vpc.vpc_id,
+            delete_home_efs=team.destroy_on_delete,
+        )
 
         # The group whose members may open this team's Studio (checked by the login Lambda).
         self.group = cognito.CfnUserPoolGroup(

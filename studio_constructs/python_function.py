@@ -13,14 +13,21 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
-from studio_constructs.nag import acknowledge
+from studio_constructs.nag import acknowledge, finding_ref
 
 LAMBDA_ROOT = Path(__file__).resolve().parent.parent / "lambda"
 RUNTIME = lambda_.Runtime.PYTHON_3_14
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
+
+
+def ignore_redundant_depends_on(construct: Construct) -> None:
+    """aws-cdk-lib lists a role in DependsOn although the role's GetAtt already orders them
+    (cfn-lint W3005): redundant, harmless, and not ours to change; the template says so."""
+    construct.node.default_child.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3005"]}})
 
 
 class PythonFunction(Construct):
@@ -67,9 +74,7 @@ class PythonFunction(Construct):
         )
         # Only the function's own log group; the role has no managed policy.
         self.log_group.grant_write(self.role)
-        # aws-cdk-lib lists the role in DependsOn although Role's GetAtt already orders them
-        # (cfn-lint W3005): redundant, harmless, and not ours to change.
-        self.function.node.default_child.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3005"]}})
+        ignore_redundant_depends_on(self.function)
         if tracing:
             acknowledge(
                 self.role,
@@ -122,6 +127,17 @@ class PythonCustomResourceProvider(Construct):
                 log_group=self.handler.log_group,
                 logging_format=lambda_.LoggingFormat.JSON,
             )
+            ignore_redundant_depends_on(is_complete)
+        # Our own framework role: the default one carries AWSLambdaBasicExecutionRole (IAM4).
+        framework_logs = logs.LogGroup(
+            self, "FrameworkLogGroup", retention=LOG_RETENTION, removal_policy=cdk.RemovalPolicy.DESTROY
+        )
+        # Two roles, as the framework itself does: one shared role would form a cycle through
+        # the waiter state machine (on_event starts it, it invokes is_complete).
+        framework_role = self._framework_role("FrameworkRole", description, framework_logs)
+        waiter_role = (
+            self._framework_role("FrameworkWaiterRole", description, framework_logs) if with_is_complete else None
+        )
         self.provider = cr.Provider(
             self,
             "Provider",
@@ -129,38 +145,66 @@ class PythonCustomResourceProvider(Construct):
             is_complete_handler=is_complete,
             query_interval=query_interval if with_is_complete else None,
             total_timeout=total_timeout if with_is_complete else None,
-            log_group=logs.LogGroup(
-                self, "FrameworkLogGroup", retention=LOG_RETENTION, removal_policy=cdk.RemovalPolicy.DESTROY
-            ),
+            framework_on_event_role=framework_role,
+            framework_complete_and_timeout_role=waiter_role,
+            log_group=framework_logs,
+            disable_waiter_state_machine_logging=not with_is_complete,
+            waiter_state_machine_log_options=cr.LogOptions(destination=framework_logs, level=sfn.LogLevel.ALL, include_execution_data=True)
+            if with_is_complete
+            else None,
         )
         self.service_token = self.provider.service_token
-        acknowledge(
-            self.provider,
-            "AwsSolutions-IAM4",
-            "CDK's Provider framework function uses AWSLambdaBasicExecutionRole for its own logs; "
-            "it only relays CloudFormation events to our handler.",
+        handlers = [self.handler.function, *([is_complete] if is_complete else [])]
+        for role in (framework_role, waiter_role):
+            if role is not None:
+                self._acknowledge_framework(role, handlers)
+
+    def _framework_role(self, construct_id: str, description: str, log_group: logs.ILogGroup) -> iam.Role:
+        role = iam.Role(
+            self, construct_id, assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description
+        )
+        log_group.grant_write(role)
+        return role
+
+    def _acknowledge_framework(self, framework_role: iam.IRole, handlers: list[lambda_.IFunction]) -> None:
+        invoke_reason = (
+            "CDK's Provider framework may invoke every version of our own handler function "
+            "(lambda:InvokeFunction on <function arn>:*), nothing else."
         )
         acknowledge(
-            self.provider,
+            framework_role,
             "AwsSolutions-IAM5",
-            "The Provider framework may invoke only our handler function and its versions (`<arn>:*`), "
-            "and, with a completion check, its own state machine.",
+            invoke_reason,
+            findings=[f"Resource::{finding_ref(self, fn.function_arn)}:*" for fn in handlers],
         )
-        acknowledge(
-            self.provider,
-            "AwsSolutions-L1",
-            "The Provider framework's Node.js runtime is chosen by aws-cdk-lib, not by this app.",
-        )
-        if with_is_complete:
+        for name in ("framework-onEvent", "framework-isComplete", "framework-onTimeout"):
+            framework = self.provider.node.try_find_child(name)
+            if framework is not None:
+                ignore_redundant_depends_on(framework)
+        waiter = self.provider.node.try_find_child("waiter-state-machine")
+        if waiter is not None:
+            ignore_redundant_depends_on(waiter)
+        if waiter is not None and framework_role.node.id == "FrameworkWaiterRole":
             acknowledge(
-                self.provider,
-                "AwsSolutions-SF1",
-                "The Provider framework's waiter state machine is internal to aws-cdk-lib; our handler logs every step.",
+                waiter,
+                "AwsSolutions-SF2",
+                "The Provider framework's internal waiter only polls our completion check; our handler "
+                "logs every step, and aws-cdk-lib exposes no tracing option for it.",
             )
             acknowledge(
-                self.provider,
-                "AwsSolutions-SF2",
-                "The Provider framework's waiter state machine is internal to aws-cdk-lib; X-Ray adds nothing there.",
+                waiter,
+                "AwsSolutions-IAM5",
+                "Step Functions log delivery (logs:CreateLogDelivery and friends) has no resource-level "
+                "permissions; granted by aws-cdk-lib for the waiter's own execution log.",
+                findings=["Resource::*"],
+            )
+            frameworks = [self.provider.node.find_child(n) for n in ("framework-isComplete", "framework-onTimeout")]
+            acknowledge(
+                waiter,
+                "AwsSolutions-IAM5",
+                "The Provider framework's waiter state machine may invoke only its own completion "
+                "and timeout functions (every version), nothing else.",
+                findings=[f"Resource::{finding_ref(self, fn.function_arn)}:*" for fn in frameworks],
             )
 
     def resource(

@@ -164,7 +164,7 @@ class _Recorder(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), handler)
         self.requests: list[dict] = []
         self.responses: dict = {}
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
     @property
     def url(self) -> str:
