@@ -212,7 +212,7 @@ def decide(settings: Settings, server: Server, fetch, state: dict, now: float) -
         now=now, timeout=settings.idle_timeout_seconds, since=since,
     )
     # Remembered, so that shutting down the last kernel does not make the app idle at once.
-    pass
+    state["last_activity"] = max(state.get("last_activity", 0.0), decision.last_activity)
     save_state(settings.state_dir, state)
     return decision
 

@@ -12,6 +12,7 @@ from constructs import Construct
 from studio_constructs.data_bucket import TeamDataBucket
 from studio_constructs.domain_teardown import DomainTeardown
 from studio_constructs.execution_role import TeamExecutionRole
+from studio_constructs.lifecycle_configs import TeamLifecycleConfigs
 from studio_constructs.studio_domain import NativeIdleShutdown, StudioDomain
 from studio_constructs.team_key import TeamKey
 from studio_platform import names
@@ -56,6 +57,7 @@ class SageMakerStudioStack(cdk.Stack):
             admin_principal_arns=admin_role_arns,
             removal_policy=removal,
         )
+        self.lifecycle = TeamLifecycleConfigs(self, "LifecycleConfigs", team=team)
         self.studio = StudioDomain(
             self,
             "StudioDomain",
@@ -68,6 +70,7 @@ class SageMakerStudioStack(cdk.Stack):
                 default_minutes=min(NATIVE_IDLE_MAX_MINUTES, max(60, round(team.idle_timeout_minutes * 2))),
                 max_minutes=NATIVE_IDLE_MAX_MINUTES,
             ),
+            lifecycle_configs=self.lifecycle.arns,
         )
         self.execution_role.allow_studio_domain(domain_id=self.studio.domain_id)
         self.teardown = DomainTeardown(

@@ -148,7 +148,7 @@ class PythonCustomResourceProvider(Construct):
             framework_on_event_role=framework_role,
             framework_complete_and_timeout_role=waiter_role,
             log_group=framework_logs,
-            disable_waiter_state_machine_logging=not with_is_complete,
+            disable_waiter_state_machine_logging=False if with_is_complete else None,
             waiter_state_machine_log_options=cr.LogOptions(destination=framework_logs, level=sfn.LogLevel.ALL, include_execution_data=True)
             if with_is_complete
             else None,
