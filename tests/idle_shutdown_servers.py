@@ -77,6 +77,7 @@ class JupyterServer:
             f"--ServerApp.base_url={BASE_PATH}", "--IdentityProvider.token=", "--ServerApp.password=",
             "--ServerApp.open_browser=False", f"--ServerApp.root_dir={self.root / 'notebooks'}",
             "--ServerApp.disable_check_xsrf=True", "--ServerApp.allow_root=True",
+            "--KernelManager.shutdown_wait_time=1",
         ]
         log = open(self.root / "server.log", "wb")  # noqa: SIM115 - closed with the process
         self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -198,3 +198,24 @@ def test_teams_get_separate_names(templates):
     other = templates["sagemaker-studio-stack-team2"]
     assert only(other, "AWS::SageMaker::Domain")["Properties"]["DomainName"] == "team2"
     other.has_resource_properties("AWS::IAM::Role", {"RoleName": "team2-sagemaker-execution-role"})
+
+
+def test_domain_attaches_lifecycle_configs_through_its_own_properties(template):
+    configs = template.find_resources("Custom::StudioLifecycleConfig")
+    by_app = {c["Properties"]["AppType"]: (logical_id, c["Properties"]) for logical_id, c in configs.items()}
+    assert set(by_app) == {"JupyterLab", "CodeEditor", "KernelGateway"}
+    for app, (_, props) in by_app.items():
+        assert props["ConfigName"].startswith(f"{TEAM}-")
+        assert len(props["ContentBase64"]) <= 16384
+    user = only(template, "AWS::SageMaker::Domain")["Properties"]["DefaultUserSettings"]
+    jupyter_lab_id = by_app["JupyterLab"][0]
+    assert user["JupyterLabAppSettings"]["BuiltInLifecycleConfigArn"] == {"Fn::GetAtt": [jupyter_lab_id, "Arn"]}
+    assert user["CodeEditorAppSettings"]["BuiltInLifecycleConfigArn"] == {"Fn::GetAtt": [by_app["CodeEditor"][0], "Arn"]}
+    assert user["KernelGatewayAppSettings"]["LifecycleConfigArns"] == [{"Fn::GetAtt": [by_app["KernelGateway"][0], "Arn"]}]
+    template.resource_count_is("Custom::AWS", 0)  # no UpdateDomain SDK call
+
+
+def test_teardown_runs_before_the_domain_with_team_retention(template):
+    teardown = only(template, "Custom::StudioDomainTeardown")["Properties"]
+    assert teardown["HomeEfsRetention"] == "Retain"
+    assert "Fn::GetAtt" in teardown["DomainId"]
