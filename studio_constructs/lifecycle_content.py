@@ -26,8 +26,9 @@ MAX_CONTENT_BASE64 = 16384
 CONFIG_NAME_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 PLACEHOLDER = re.compile(r"@@[A-Z0-9_]+@@")
 COMMON_LINE = "# @@COMMON@@\n"
-# Characters a shell, an ini file or a YAML scalar would interpret (config.parse_url refuses them too).
-UNSAFE_URL_CHARACTERS = set("'\"`$\\;|&<>(){}*?!#") | {chr(c) for c in range(33)} | {"\x7f"}
+# What config.parse_url refuses, plus whitespace and control characters (they would break the
+# pip and conda files); the values are shell-quoted as well.
+UNSAFE_URL_CHARACTERS = set("'\"`$\\;|&<>") | {chr(c) for c in range(33)} | {"\x7f"}
 
 
 @dataclass(frozen=True)

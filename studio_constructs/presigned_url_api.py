@@ -143,11 +143,6 @@ class PresignedUrlApi(Construct):
         statements = [
             iam.PolicyStatement(sid="FindDomains", actions=["sagemaker:ListDomains"], resources=["*"]),
             iam.PolicyStatement(
-                sid="DescribeDomains",
-                actions=["sagemaker:DescribeDomain"],
-                resources=[stack.format_arn(service="sagemaker", resource="domain", resource_name="*")],
-            ),
-            iam.PolicyStatement(
                 sid="UseProfiles",
                 actions=["sagemaker:DescribeUserProfile", "sagemaker:ListTags", "sagemaker:CreatePresignedDomainUrl"],
                 resources=[profile_arn],
@@ -157,15 +152,14 @@ class PresignedUrlApi(Construct):
                 actions=["sagemaker:CreateUserProfile", "sagemaker:AddTags"],
                 resources=[profile_arn],
                 conditions={
-                    "Null": {"aws:RequestTag/DomainName": "false"},
+                    "Null": {"aws:RequestTag/DomainName": "false", "aws:RequestTag/CognitoSub": "false"},
                     "ForAllValues:StringEquals": {"aws:TagKeys": ["DomainName", "CognitoSub", "CognitoUsername"]},
                 },
             ),
         ]
         reasons = {
-            "FindDomains": "ListDomains has no resource-level permissions; the Lambda maps a team name to its domain id.",
-            "DescribeDomains": "Domain ids are created by the team stacks; any team may sign in, membership is "
-            "checked against the Cognito group before any call.",
+            "FindDomains": "ListDomains has no resource-level permissions; the Lambda maps a team name to its domain id "
+            "(ListDomains also reports the status, so no DescribeDomain is needed).",
             "UseProfiles": "Profiles are created at first login in whichever team domain the caller belongs to; "
             "the Lambda checks group membership and the profile's CognitoSub tag.",
             "CreateProfilesOnlyWithDomainTag": "First login creates the caller's profile; the request must carry "

@@ -201,3 +201,13 @@ def test_jupyterlab_without_mirrors_only_starts_the_checker(tmp_path, launcher):
     assert sorted(path.name for path in home.iterdir()) == [".idle-shutdown"]
     # Without a writable app log the checker logs next to itself.
     assert "checker stub started" in (home / ".idle-shutdown/idle-shutdown.log").read_text()
+
+
+def test_urls_with_shell_special_characters_arrive_literally(tmp_path):
+    odd = "https://mirror.example.com/p*(x)!/{a}/simple?token=1#frag"
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "p-glob-bait").write_text("")
+    run_script(rendered(pip=odd, conda=odd)["CodeEditor"], tmp_path, home=str(home))
+    assert f"index-url = {odd}\n" in (home / ".config/pip/pip.conf").read_text()
+    assert f'  - "{odd}"\n' in (home / ".condarc").read_text()

@@ -11,9 +11,9 @@ from presign_fakes import (
     SUB,
     USERNAME,
     body_of,
+    install_stubbed_aws,
     make_context,
     make_event,
-    install_stubbed_aws,
 )
 
 handler_module = load_lambda_module("presign_url_generator", "handler")

@@ -108,14 +108,13 @@ def test_function_permissions_are_the_listed_ones(login):
             "sagemaker:AddTags",
             "sagemaker:CreatePresignedDomainUrl",
             "sagemaker:CreateUserProfile",
-            "sagemaker:DescribeDomain",
             "sagemaker:DescribeUserProfile",
             "sagemaker:ListDomains",
             "sagemaker:ListTags",
         ]
     )
     create = next(s for s in statements if "sagemaker:CreateUserProfile" in s["Action"])
-    assert create["Condition"]["Null"] == {"aws:RequestTag/DomainName": "false"}
+    assert create["Condition"]["Null"] == {"aws:RequestTag/DomainName": "false", "aws:RequestTag/CognitoSub": "false"}
     presign = next(s for s in statements if "sagemaker:CreatePresignedDomainUrl" in s["Action"])
     assert ":user-profile/*/*" in json.dumps(presign["Resource"])
 
