@@ -38,15 +38,12 @@ import tempfile
 import aws_cdk as cdk
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_secretsmanager as secretsmanager
-from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from studio_constructs.nag import acknowledge
-from studio_constructs.python_function import LOG_RETENTION, PythonFunction
+from studio_constructs.python_function import PythonCustomResourceProvider
 
 CODE_DIR = "demo_user_password"  # lambda/demo_user_password/
 PASSWORD_LENGTH = 24
@@ -109,7 +106,14 @@ class DemoUser(Construct):
         )
         self.password_secret: secretsmanager.ISecret = secret
 
-        function = self._password_function()
+        provider = PythonCustomResourceProvider(
+            self,
+            "PasswordProvider",
+            code_dir=CODE_DIR,
+            description="Sets the Cognito demo user's permanent password from Secrets Manager",
+            timeout=cdk.Duration.seconds(30),
+        )
+        function = provider.handler.function
         properties: dict[str, object] = {
             "UserPoolId": user_pool.user_pool_id,
             "Username": self.user.ref,
@@ -126,14 +130,9 @@ class DemoUser(Construct):
             properties["PasswordObject"] = {"Bucket": asset.s3_bucket_name, "Key": asset.s3_object_key}
         user_pool.grant(function, "cognito-idp:AdminSetUserPassword")
 
-        provider = self._provider(function)
         # `Username: Ref user` orders the password after the user's creation.
-        self.password_setting = cdk.CustomResource(
-            self,
-            "Password",
-            service_token=provider.service_token,
-            resource_type="Custom::DemoUserPassword",
-            properties=properties,
+        self.password_setting = provider.resource(
+            self, "Password", resource_type="Custom::DemoUserPassword", properties=properties
         )
 
     def _password_asset(self, password: str) -> s3_assets.Asset:
@@ -154,49 +153,6 @@ class DemoUser(Construct):
         if not self.node.try_get_context(DISABLE_ASSET_STAGING_CONTEXT):
             shutil.rmtree(staging_dir, ignore_errors=True)
         return asset
-
-    def _password_function(self) -> lambda_.Function:
-        setter = PythonFunction(
-            self,
-            "PasswordSetter",
-            code_dir=CODE_DIR,
-            handler="handler.on_event",
-            description="Sets the Cognito demo user's permanent password from Secrets Manager",
-            timeout=cdk.Duration.seconds(30),
-        )
-        return setter.function
-
-    def _provider(self, function: lambda_.Function) -> cr.Provider:
-        # Our own framework role: the default one carries AWSLambdaBasicExecutionRole (IAM4).
-        log_group = logs.LogGroup(
-            self, "ProviderLogs", retention=LOG_RETENTION, removal_policy=cdk.RemovalPolicy.DESTROY
-        )
-        role = iam.Role(
-            self,
-            "ProviderRole",
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description="Custom resource framework of the demo user's password",
-        )
-        log_group.grant_write(role)
-        provider = cr.Provider(
-            self,
-            "PasswordProvider",
-            on_event_handler=function,
-            framework_on_event_role=role,
-            log_group=log_group,
-        )
-        stack = cdk.Stack.of(self)
-        function_id = stack.resolve(stack.get_logical_id(function.node.default_child))
-        acknowledge(
-            role,
-            f"AwsSolutions-IAM5[Resource::<{function_id}.Arn>:*]",
-            "The CDK provider framework may invoke every version and alias of this one "
-            "password function (lambda:InvokeFunction on <function arn>:*), nothing else",
-        )
-        # Same redundant role DependsOn as in PythonFunction (cfn-lint W3005), from aws-cdk-lib.
-        framework = provider.node.find_child("framework-onEvent").node.default_child
-        framework.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3005"]}})
-        return provider
 
 
 def grant(grantee: iam.IGrantable, action: str, resource_arn: str) -> None:
