@@ -155,6 +155,10 @@ def native_activity(path: Path) -> float | None:
     return max(times)
 
 
+# The server found by discovery, kept until a check fails: `jupyter server list` costs a process.
+discovered: dict[str, Server] = {}
+
+
 def discover_server() -> Server:
     """The server from `jupyter server list --json` (honours base_url and token), else Studio's default."""
     jupyter = Path(sys.executable).with_name("jupyter")
@@ -259,10 +263,11 @@ def run_check(settings: Settings, *, fetch=fetch_snapshot, delete=delete_app, cl
         emit(logging.INFO, "app already deleted by this checker", decision="deleted")
         return "deleted"
     state.setdefault("first_seen", clock())
-    server = Server(settings.jupyter_url) if settings.jupyter_url else discover_server()
+    server = Server(settings.jupyter_url) if settings.jupyter_url else discovered.get("server") or discover_server()
     fields = {"jupyter_url": server.url, "timeout_seconds": settings.idle_timeout_seconds}
     try:
         decision = decide(settings, server, fetch, state, clock())
+        discovered["server"] = server
         fields.update(reason=decision.reason, last_activity=iso(decision.last_activity))
         if not decision.idle or settings.dry_run:
             verdict = "idle" if decision.idle else "active"
@@ -276,6 +281,7 @@ def run_check(settings: Settings, *, fetch=fetch_snapshot, delete=delete_app, cl
         app = read_app(settings.metadata_file)
         result = delete(app)
     except (JupyterError, DeleteError) as error:
+        discovered.clear()
         kind = "cannot read Jupyter activity" if isinstance(error, JupyterError) else "app not deleted"
         emit(logging.WARNING, f"{kind}; will check again", decision="error", error=str(error), **fields)
         return "error"

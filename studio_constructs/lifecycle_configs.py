@@ -38,7 +38,8 @@ class TeamLifecycleConfigs(Construct):
             "Provider",
             code_dir="lifecycle_config",
             description=f"Manages the Studio lifecycle configurations of team {team.name}",
-            timeout=cdk.Duration.minutes(2),
+            # Delete waits (with backoff) while a config is still attached somewhere.
+            timeout=cdk.Duration.minutes(5),
         )
         stack = cdk.Stack.of(self)
         statement = iam.PolicyStatement(

@@ -384,6 +384,25 @@ def test_the_loop_survives_errors_and_exits_after_the_delete(fake_jupyter, sagem
     assert sagemaker.delete_calls() == [EXPECTED_DELETE]
 
 
+def test_a_discovered_server_is_reused_until_a_check_fails(tmp_path, metadata_file, monkeypatch):
+    found = []
+    monkeypatch.setattr(checker, "discover_server", lambda: found.append(1) or checker.Server("http://found/"))
+    monkeypatch.setattr(checker, "discovered", {})
+    answers = [checker.Snapshot(None, 1, ()), checker.Snapshot(None, 1, ())]
+
+    def fetch(target):
+        assert target.url == "http://found/"
+        if not answers:
+            raise checker.JupyterError("server restarted")
+        return answers.pop()
+
+    check = settings(tmp_path, metadata_file, None, 60)
+    outcomes = [checker.run_check(check, fetch=fetch) for _ in range(3)]
+    assert outcomes == ["active", "active", "error"] and len(found) == 1
+    answers.append(checker.Snapshot(None, 1, ()))
+    assert checker.run_check(check, fetch=fetch) == "active" and len(found) == 2
+
+
 # --- pure functions ------------------------------------------------------------------------------
 
 
