@@ -58,10 +58,15 @@ def acknowledge_wildcards(construct: IConstruct, statement: Any, reason: str) ->
         acknowledge(construct, "AwsSolutions-IAM5", reason, findings=findings)
 
 
+def ignore_redundant_depends_on(construct: IConstruct) -> None:
+    """aws-cdk-lib lists a role in DependsOn although the role's GetAtt already orders them
+    (cfn-lint W3005): redundant, harmless, and not ours to change; the template says so."""
+    resource = construct.node.default_child or construct
+    resource.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3005"]}})
+
+
 def ignore_cdk_provider_lint(scope: IConstruct, provider_id: str) -> None:
-    """cfn-lint W3005 on an aws-cdk-lib singleton provider: its handler lists the role in
-    DependsOn although the role's GetAtt already orders them. Redundant, harmless, and not
-    ours to change, so the template says so for cfn-lint."""
+    """The same for the handler of an aws-cdk-lib singleton provider of the stack."""
     provider = cdk.Stack.of(scope).node.try_find_child(provider_id)
     if provider is not None:
-        provider.node.find_child("Handler").add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3005"]}})
+        ignore_redundant_depends_on(provider.node.find_child("Handler"))

@@ -17,17 +17,11 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
-from studio_constructs.nag import acknowledge, finding_ref
+from studio_constructs.nag import acknowledge, finding_ref, ignore_redundant_depends_on
 
 LAMBDA_ROOT = Path(__file__).resolve().parent.parent / "lambda"
 RUNTIME = lambda_.Runtime.PYTHON_3_14
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
-
-
-def ignore_redundant_depends_on(construct: Construct) -> None:
-    """aws-cdk-lib lists a role in DependsOn although the role's GetAtt already orders them
-    (cfn-lint W3005): redundant, harmless, and not ours to change; the template says so."""
-    construct.node.default_child.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3005"]}})
 
 
 class PythonFunction(Construct):
@@ -45,6 +39,7 @@ class PythonFunction(Construct):
         environment: Mapping[str, str] | None = None,
         memory_size: int = 256,
         tracing: bool = False,
+        role: iam.IRole | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         source = LAMBDA_ROOT / code_dir
@@ -53,7 +48,8 @@ class PythonFunction(Construct):
         self.log_group = logs.LogGroup(
             self, "LogGroup", retention=LOG_RETENTION, removal_policy=cdk.RemovalPolicy.DESTROY
         )
-        self.role = iam.Role(
+        # A function may share the role of another (a provider's completion check does).
+        self.role = role or iam.Role(
             self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description
         )
         self.function = lambda_.Function(
@@ -114,20 +110,15 @@ class PythonCustomResourceProvider(Construct):
         )
         is_complete = None
         if with_is_complete:
-            is_complete = lambda_.Function(
+            is_complete = PythonFunction(
                 self,
                 "IsComplete",
-                runtime=RUNTIME,
-                architecture=lambda_.Architecture.ARM_64,
-                code=lambda_.Code.from_asset(str(LAMBDA_ROOT / code_dir), exclude=["__pycache__", "*.pyc"]),
+                code_dir=code_dir,
                 handler="handler.is_complete",
                 description=f"{description} (completion check)",
                 timeout=timeout,
                 role=self.handler.role,
-                log_group=self.handler.log_group,
-                logging_format=lambda_.LoggingFormat.JSON,
-            )
-            ignore_redundant_depends_on(is_complete)
+            ).function
         # Our own framework role: the default one carries AWSLambdaBasicExecutionRole (IAM4).
         framework_logs = logs.LogGroup(
             self, "FrameworkLogGroup", retention=LOG_RETENTION, removal_policy=cdk.RemovalPolicy.DESTROY

@@ -75,7 +75,12 @@ class StudioDomain(Construct):
 
         self.security_group = self._security_group(vpc, domain_name)
         security_groups = [self.security_group.security_group_id]
-        jupyter_lab = self._jupyter_lab_settings(lifecycle_configs, idle_shutdown, default_instance_type)
+        jupyter_lab = self._new_studio_app_settings(
+            sagemaker.CfnDomain.JupyterLabAppSettingsProperty,
+            lifecycle_configs.jupyter_lab,
+            idle_shutdown,
+            default_instance_type,
+        )
         kernel_gateway = self._kernel_gateway_settings(lifecycle_configs)
 
         self.domain = sagemaker.CfnDomain(
@@ -96,8 +101,11 @@ class StudioDomain(Construct):
                 studio_web_portal="ENABLED",
                 default_landing_uri="studio::",
                 jupyter_lab_app_settings=jupyter_lab,
-                code_editor_app_settings=self._code_editor_settings(
-                    lifecycle_configs, idle_shutdown, default_instance_type
+                code_editor_app_settings=self._new_studio_app_settings(
+                    sagemaker.CfnDomain.CodeEditorAppSettingsProperty,
+                    lifecycle_configs.code_editor,
+                    idle_shutdown,
+                    default_instance_type,
                 ),
                 kernel_gateway_app_settings=kernel_gateway,
             ),
@@ -112,21 +120,11 @@ class StudioDomain(Construct):
         self.domain_arn = self.domain.attr_domain_arn
 
     @staticmethod
-    def _jupyter_lab_settings(
-        configs: LifecycleConfigArns, idle: NativeIdleShutdown, instance_type: str
-    ) -> sagemaker.CfnDomain.JupyterLabAppSettingsProperty:
-        return sagemaker.CfnDomain.JupyterLabAppSettingsProperty(
-            built_in_lifecycle_config_arn=configs.jupyter_lab,
-            default_resource_spec=sagemaker.CfnDomain.ResourceSpecProperty(instance_type=instance_type),
-            app_lifecycle_management=idle.settings(),
-        )
-
-    @staticmethod
-    def _code_editor_settings(
-        configs: LifecycleConfigArns, idle: NativeIdleShutdown, instance_type: str
-    ) -> sagemaker.CfnDomain.CodeEditorAppSettingsProperty:
-        return sagemaker.CfnDomain.CodeEditorAppSettingsProperty(
-            built_in_lifecycle_config_arn=configs.code_editor,
+    def _new_studio_app_settings(settings_class, lifecycle_arn: str | None, idle: NativeIdleShutdown, instance_type: str):
+        """JupyterLab and Code Editor share one shape: a built-in (always run) config,
+        a default instance type and native idle shutdown."""
+        return settings_class(
+            built_in_lifecycle_config_arn=lifecycle_arn,
             default_resource_spec=sagemaker.CfnDomain.ResourceSpecProperty(instance_type=instance_type),
             app_lifecycle_management=idle.settings(),
         )

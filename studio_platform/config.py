@@ -8,8 +8,9 @@ file, team and field) and the rule, before any construct exists.
 from __future__ import annotations
 
 import ipaddress
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 
 from studio_platform import names
 from studio_platform.errors import ConfigError
@@ -154,8 +155,6 @@ def parse_choice(value: Any, *, where: str, choices: tuple[str, ...], default: s
 def parse_url(value: Any, *, where: str, schemes: tuple[str, ...] = ("https",)) -> str | None:
     if value is None or str(value).strip() == "":
         return None
-    from urllib.parse import urlsplit
-
     text = str(value).strip()
     parts = urlsplit(text)
     if parts.scheme not in schemes or not parts.netloc or any(c.isspace() for c in text):
@@ -164,6 +163,10 @@ def parse_url(value: Any, *, where: str, schemes: tuple[str, ...] = ("https",)) 
     if any(c in text for c in "'\"`$\\;|&<>"):
         raise ConfigError(where, f"{text!r} contains a character that is not allowed in a mirror URL")
     return text
+
+
+def parse_urls(value: Any, *, where: str, schemes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(parse_url(u, where=where, schemes=schemes) or "" for u in split_list(value))
 
 
 def parse_instance_types(value: Any, *, where: str) -> tuple[str, ...]:
@@ -240,19 +243,14 @@ def load_teams(get: ContextGetter, *, region: str, account: str) -> tuple[TeamCo
 
 
 def load_login(get: ContextGetter) -> LoginConfig:
-    callback_urls = tuple(
-        parse_url(u, where="-c callback-urls", schemes=("https", "http")) or ""
-        for u in split_list(get("callback-urls"))
-    ) or (POSTMAN_CALLBACK_URL,)
-    cors_origins = tuple(
-        parse_url(u, where="-c cors-origins", schemes=("https",)) or "" for u in split_list(get("cors-origins"))
-    )
+    callback_urls = parse_urls(get("callback-urls"), where="-c callback-urls", schemes=("https", "http"))
+    cors_origins = parse_urls(get("cors-origins"), where="-c cors-origins", schemes=("https",))
     session = get("session-duration-seconds")
     return LoginConfig(
         api_endpoint_type=parse_choice(
             get("api-endpoint-type"), where="-c api-endpoint-type", choices=API_ENDPOINT_TYPES, default="regional"
         ),
-        callback_urls=callback_urls,
+        callback_urls=callback_urls or (POSTMAN_CALLBACK_URL,),
         cors_origins=cors_origins,
         deletion_protection=parse_bool(
             get("user-pool-deletion-protection"), where="-c user-pool-deletion-protection", default=True
@@ -323,8 +321,3 @@ def load_platform_config(get: ContextGetter) -> PlatformConfig:
         login=load_login(get),
         demo_user=load_demo_user(get, teams),
     )
-
-
-def context_from_mapping(values: Mapping[str, Any]) -> ContextGetter:
-    """A context getter over a plain dict, for tests and tools."""
-    return values.get

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -19,11 +20,19 @@ def default_context(**overrides: Any) -> dict[str, Any]:
 
 
 def synth_platform(context: dict[str, Any]) -> dict[str, Template]:
-    """Templates by stack name; cdk-nag runs during synth and fails it on open findings."""
+    """Templates by stack name; cdk-nag runs during synth and fails it on open findings.
+
+    Synth is the slow part: one synth per distinct context per test process.
+    """
+    return _synth_cached(json.dumps(context, sort_keys=True))
+
+
+@functools.lru_cache(maxsize=None)
+def _synth_cached(context_json: str) -> dict[str, Template]:
     from app import wire_platform
     from studio_platform.config import load_platform_config
 
-    app = cdk.App(context=context)
+    app = cdk.App(context=json.loads(context_json))
     stacks = wire_platform(app, load_platform_config(app.node.try_get_context))
     return {name: Template.from_stack(stack) for name, stack in stacks.items()}
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 import botocore.session
 from botocore.exceptions import ClientError
 from botocore.validate import validate_parameters
@@ -236,3 +237,13 @@ def install_stubbed_aws(handler_module: Any, monkeypatch: Any) -> StubbedAws:
     deps = Dependencies(gateway=SageMakerGateway(stubbed.client), clock=stubbed.clock, sleep=stubbed.clock.sleep)
     monkeypatch.setattr(handler_module, "_container", deps)
     return stubbed
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    """The handler module with SageMaker behind Stubber for one test (a shared fixture)."""
+    from lambda_loader import load_lambda_module
+
+    stubbed = install_stubbed_aws(load_lambda_module("presign_url_generator", "handler"), monkeypatch)
+    yield stubbed
+    stubbed.stubber.deactivate()

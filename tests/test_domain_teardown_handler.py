@@ -5,22 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from test_domain_teardown_fakes import (
+from domain_teardown_fakes import (  # stubs, actions: shared fixtures
+    actions,
+    stubs,
     DOMAIN_ARN, DOMAIN_ID, HOME_EFS, IN_SERVICE, INBOUND_SG, OUTBOUND_SG, STARTED_AT, Stubs, app, event,
     expect_group_teardown, file_system, handler, mount_target, nfs_group_pair, recorded_actions,
 )
 from teardown.aws import TeardownFailed
 
-
-@pytest.fixture
-def stubs():
-    return Stubs()
-
-
-@pytest.fixture
-def actions():
-    with recorded_actions() as recorded:
-        yield recorded
 
 # -- Create / Update -----------------------------------------------------------------------------
 

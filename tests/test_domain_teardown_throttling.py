@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from test_domain_teardown_fakes import (
+from domain_teardown_fakes import (  # stubs, actions: shared fixtures
+    actions,
+    stubs,
     DOMAIN_ID, HOME_EFS, IN_SERVICE, INBOUND_SG, OUTBOUND_SG, VPC_ID, Stubs, app, event, file_system,
     mount_target, nfs_group_pair, recorded_actions,
 )
 
-
-@pytest.fixture
-def stubs():
-    return Stubs()
-
-
-@pytest.fixture
-def actions():
-    with recorded_actions() as recorded:
-        yield recorded
 
 LIST = {"DomainIdEquals": DOMAIN_ID, "MaxResults": 100}
 DESCRIBE = ("sagemaker", "describe_domain", {"DomainId": DOMAIN_ID},

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 from lambda_loader import load_lambda_module
-from presign_fakes import (
+from presign_fakes import (  # aws: shared fixture
+    aws,
     DOMAIN_ID,
     OTHER_SUB,
     PRESIGNED_URL,
     SUB,
     USERNAME,
     body_of,
-    install_stubbed_aws,
     make_context,
     make_event,
 )
@@ -22,13 +22,6 @@ from presign.identity import profile_name_for  # noqa: E402  (importable once th
 PROFILE = profile_name_for(username=USERNAME, sub=SUB)
 TEAM1 = [(DOMAIN_ID, "team1", "InService")]
 OWN_TAGS = {"DomainName": "team1", "CognitoSub": SUB, "CognitoUsername": USERNAME}
-
-
-@pytest.fixture
-def aws(monkeypatch):
-    stubbed = install_stubbed_aws(handler_module, monkeypatch)
-    yield stubbed
-    stubbed.stubber.deactivate()
 
 
 def invoke(event, remaining_ms: int = 20_000):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 from lambda_loader import load_lambda_module
-from presign_fakes import DOMAIN_ID, SUB, USERNAME, body_of, install_stubbed_aws, make_context, make_event
+from presign_fakes import aws, DOMAIN_ID, SUB, USERNAME, body_of, make_context, make_event
 
 handler_module = load_lambda_module("presign_url_generator", "handler")
 from presign.identity import profile_name_for  # noqa: E402  (importable once the function is loaded)
@@ -13,13 +13,6 @@ from presign.identity import profile_name_for  # noqa: E402  (importable once th
 PROFILE = profile_name_for(username=USERNAME, sub=SUB)
 TEAM1 = [(DOMAIN_ID, "team1", "InService")]
 OWN_TAGS = {"DomainName": "team1", "CognitoSub": SUB, "CognitoUsername": USERNAME}
-
-
-@pytest.fixture
-def aws(monkeypatch):
-    stubbed = install_stubbed_aws(handler_module, monkeypatch)
-    yield stubbed
-    stubbed.stubber.deactivate()
 
 
 def invoke(event):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -28,7 +29,7 @@ def test_cfn_lint_clean(tmp_path, variant):
     paths = []
     for name, template in templates.items():
         path = tmp_path / f"{name}.template.json"
-        path.write_text(__import__("json").dumps(template.to_json()))
+        path.write_text(json.dumps(template.to_json()))
         paths.append(str(path))
     result = subprocess.run(
         [str(Path(sys.executable).parent / "cfn-lint"), "--format", "parseable", *paths], capture_output=True, text=True

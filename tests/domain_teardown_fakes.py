@@ -10,6 +10,7 @@ import logging
 from datetime import datetime, timedelta, timezone
 
 import boto3
+import pytest
 from botocore.stub import Stubber
 from lambda_loader import load_lambda_module
 
@@ -196,3 +197,14 @@ def recorded_actions():
         yield recorded
     finally:
         logger.removeHandler(recorder)
+
+
+@pytest.fixture
+def stubs():
+    return Stubs()
+
+
+@pytest.fixture
+def actions():
+    with recorded_actions() as recorded:
+        yield recorded
