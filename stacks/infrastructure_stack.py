@@ -8,12 +8,15 @@ import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
+from studio_constructs.domain_teardown import DomainTeardownProvider
+from studio_constructs.lifecycle_configs import LifecycleConfigProvider
 from studio_constructs.network import StudioNetwork
 
 
 class InfrastructureStack(cdk.Stack):
-    """VPC, isolated subnets and VPC endpoints. Attributes: `vpc`, `subnets`,
-    `endpoint_security_group`, `execute_api_endpoint` (only for a private login API)."""
+    """VPC, isolated subnets, VPC endpoints, and the custom-resource providers of the team
+    stacks. Attributes: `vpc`, `subnets`, `endpoint_security_group`, `execute_api_endpoint`
+    (only for a private login API), `lifecycle_config_provider`, `domain_teardown_provider`."""
 
     def __init__(
         self,
@@ -36,6 +39,11 @@ class InfrastructureStack(cdk.Stack):
             self.execute_api_endpoint = network.add_interface_endpoint(
                 "ExecuteApi", ec2.InterfaceVpcEndpointAwsService.APIGATEWAY
             )
+        # Custom-resource providers every team stack uses (one set, not one per team).
+        self.lifecycle_config_provider = LifecycleConfigProvider(self, "LifecycleConfigProvider")
+        self.domain_teardown_provider = DomainTeardownProvider(
+            self, "DomainTeardownProvider", vpc_id=self.vpc.vpc_id
+        )
         cdk.CfnOutput(self, "VpcId", value=self.vpc.vpc_id, description="The Studio VPC")
 
     @property

@@ -31,6 +31,8 @@ class SageMakerStudioStack(cdk.Stack):
         vpc: ec2.IVpc,
         subnet_ids: Sequence[str],
         user_pool: cognito.IUserPool,
+        lifecycle_service_token: str,
+        teardown_service_token: str,
         admin_role_arns: Sequence[str] = (),
         **kwargs,
     ) -> None:
@@ -57,7 +59,9 @@ class SageMakerStudioStack(cdk.Stack):
             admin_principal_arns=admin_role_arns,
             removal_policy=removal,
         )
-        self.lifecycle = TeamLifecycleConfigs(self, "LifecycleConfigs", team=team)
+        self.lifecycle = TeamLifecycleConfigs(
+            self, "LifecycleConfigs", team=team, service_token=lifecycle_service_token
+        )
         self.studio = StudioDomain(
             self,
             "StudioDomain",
@@ -76,6 +80,7 @@ class SageMakerStudioStack(cdk.Stack):
         self.teardown = DomainTeardown(
             self,
             "DomainTeardown",
+            service_token=teardown_service_token,
             domain=self.studio.domain,
             vpc_id=vpc.vpc_id,
             delete_home_efs=team.destroy_on_delete,

@@ -1,10 +1,15 @@
 """Makes `cdk destroy` of a team stack work without console steps.
 
 CloudFormation cannot delete a domain that still has apps, spaces or profiles, and leaves
-the home EFS and SageMaker's NFS security groups behind. This custom resource depends on
-the domain (through its DomainId), so on stack deletion it runs first: it deletes apps, spaces and profiles, then
-the domain with the team's EFS retention, then (retention Delete) the NFS security groups.
-CloudFormation then finds the domain gone and counts it as deleted.
+the home EFS and SageMaker's NFS security groups behind. A `DomainTeardown` resource
+depends on the domain (through its DomainId), so on stack deletion it runs first: it
+deletes apps, spaces and profiles, then the domain with the team's EFS retention, then
+(retention Delete) the NFS security groups. CloudFormation then finds the domain gone and
+counts it as deleted.
+
+One `DomainTeardownProvider` serves every team (in the infrastructure stack): per-team
+providers would cost 100 teams some 700 Lambda functions and IAM roles, against an
+account quota of 1000 roles.
 """
 
 from __future__ import annotations
@@ -14,26 +19,19 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
+from studio_constructs.policy import Statement
 from studio_constructs.nag import acknowledge_wildcards
 from studio_constructs.python_function import PythonCustomResourceProvider
 
+RESOURCE_TYPE = "Custom::StudioDomainTeardown"
 
-class DomainTeardown(Construct):
-    """Attributes: `resource`, `provider`."""
 
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        domain: sagemaker.CfnDomain,
-        vpc_id: str,
-        delete_home_efs: bool,
-    ) -> None:
+class DomainTeardownProvider(Construct):
+    """The teardown handler for all team domains in `vpc_id`. Attribute: `service_token`."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, vpc_id: str) -> None:
         super().__init__(scope, construct_id)
-        stack = cdk.Stack.of(self)
-        domain_id = domain.attr_domain_id
-        self.provider = PythonCustomResourceProvider(
+        provider = PythonCustomResourceProvider(
             self,
             "Provider",
             code_dir="domain_teardown",
@@ -43,61 +41,65 @@ class DomainTeardown(Construct):
             query_interval=cdk.Duration.seconds(30),
             total_timeout=cdk.Duration.hours(1),
         )
-        self._grant(self.provider.handler.role, stack, domain_id, vpc_id)
-        self.resource = self.provider.resource(
-            self,
-            "Resource",
-            resource_type="Custom::StudioDomainTeardown",
-            properties={
-                "DomainId": domain_id,
-                "VpcId": vpc_id,
-                "HomeEfsRetention": "Delete" if delete_home_efs else "Retain",
-            },
-        )
+        self.service_token = provider.service_token
+        self._grant(provider.handler.role, cdk.Stack.of(self), vpc_id)
 
     @staticmethod
-    def _grant(role: iam.IRole, stack: cdk.Stack, domain_id: str, vpc_id: str) -> None:
+    def _grant(role: iam.IRole, stack: cdk.Stack, vpc_id: str) -> None:
         def arn(service: str, resource: str, name: str) -> str:
             return stack.format_arn(service=service, resource=resource, resource_name=name)
 
         in_vpc = {"ArnEquals": {"ec2:Vpc": arn("ec2", "vpc", vpc_id)}}
-        domain_arn = arn("sagemaker", "domain", domain_id)
         statements = [
             (
-                iam.PolicyStatement(
-                    actions=["sagemaker:ListApps", "sagemaker:ListSpaces", "sagemaker:ListUserProfiles",
-                             "ec2:DescribeSecurityGroups", "elasticfilesystem:DescribeFileSystems",
-                             "elasticfilesystem:DescribeMountTargets"],
+                Statement(
+                    actions=[
+                        "sagemaker:ListApps",
+                        "sagemaker:ListSpaces",
+                        "sagemaker:ListUserProfiles",
+                        "ec2:DescribeSecurityGroups",
+                        "elasticfilesystem:DescribeFileSystems",
+                        "elasticfilesystem:DescribeMountTargets",
+                    ],
                     resources=["*"],
                 ),
                 "List/Describe calls of SageMaker, EC2 and EFS have no resource-level permissions.",
             ),
             (
-                iam.PolicyStatement(
-                    actions=["sagemaker:DescribeDomain", "sagemaker:DeleteDomain"], resources=[domain_arn]
-                ),
-                "",
+                Statement(actions=["sagemaker:DescribeDomain"], resources=[arn("sagemaker", "domain", "*")]),
+                "Team domains get their ids at deploy time; describe only.",
             ),
             (
-                iam.PolicyStatement(
+                Statement(
+                    actions=["sagemaker:DeleteDomain"],
+                    resources=[arn("sagemaker", "domain", "*")],
+                    # Only domains of this platform: every team domain carries the DomainName tag.
+                    conditions={"Null": {"aws:ResourceTag/DomainName": "false"}},
+                ),
+                "Team domains get their ids at deploy time; only domains tagged DomainName (the platform's).",
+            ),
+            (
+                Statement(
                     actions=["sagemaker:DeleteApp", "sagemaker:DeleteSpace", "sagemaker:DeleteUserProfile"],
-                    resources=[
-                        arn("sagemaker", kind, f"{domain_id}/*") for kind in ("app", "space", "user-profile")
-                    ],
+                    resources=[arn("sagemaker", kind, "*/*") for kind in ("app", "space", "user-profile")],
                 ),
-                "Apps, spaces and profiles are created at run time; bounded to this team's domain id.",
+                "Apps, spaces and profiles are created at run time in team domains; called only by "
+                "CloudFormation when a team stack is deleted.",
             ),
             (
-                iam.PolicyStatement(
-                    actions=["ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
-                             "ec2:DeleteSecurityGroup"],
+                Statement(
+                    actions=[
+                        "ec2:RevokeSecurityGroupIngress",
+                        "ec2:RevokeSecurityGroupEgress",
+                        "ec2:DeleteSecurityGroup",
+                    ],
                     resources=[arn("ec2", "security-group", "*")],
                     conditions=in_vpc,
                 ),
                 "SageMaker creates the NFS security groups itself; bounded to the Studio VPC by ec2:Vpc.",
             ),
             (
-                iam.PolicyStatement(
+                Statement(
                     actions=["ec2:DeleteNetworkInterface"],
                     resources=[arn("ec2", "network-interface", "*")],
                     conditions=in_vpc,
@@ -105,17 +107,45 @@ class DomainTeardown(Construct):
                 "EFS mount-target deletion removes its network interfaces; bounded to the Studio VPC.",
             ),
             (
-                iam.PolicyStatement(
+                Statement(
                     actions=["elasticfilesystem:DeleteMountTarget", "elasticfilesystem:DeleteFileSystem"],
                     resources=[arn("elasticfilesystem", "file-system", "*")],
                     conditions={
-                        "StringEquals": {"aws:ResourceTag/ManagedByAmazonSageMakerResource": domain_arn}
+                        "StringLike": {
+                            "aws:ResourceTag/ManagedByAmazonSageMakerResource": arn("sagemaker", "domain", "*")
+                        }
                     },
                 ),
-                "The home EFS id is chosen by SageMaker; bounded to the file system tagged with this domain.",
+                "The home EFS id is chosen by SageMaker; only file systems tagged as a SageMaker domain's home.",
             ),
         ]
-        for statement, reason in statements:
-            role.add_to_principal_policy(statement)
-            if reason:
-                acknowledge_wildcards(role, statement, reason)
+        for statement, _ in statements:
+            role.add_to_principal_policy(statement.build())
+        acknowledge_wildcards(role, statements)
+
+
+class DomainTeardown(Construct):
+    """The teardown of one team's domain. Attribute: `resource`."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        service_token: str,
+        domain: sagemaker.CfnDomain,
+        vpc_id: str,
+        delete_home_efs: bool,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.resource = cdk.CustomResource(
+            self,
+            "Resource",
+            service_token=service_token,
+            resource_type=RESOURCE_TYPE,
+            properties={
+                "DomainId": domain.attr_domain_id,
+                "VpcId": vpc_id,
+                "HomeEfsRetention": "Delete" if delete_home_efs else "Retain",
+            },
+        )

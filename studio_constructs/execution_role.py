@@ -20,6 +20,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from studio_constructs.nag import acknowledge_wildcards
+from studio_constructs.policy import Statement, policy_document
 
 CREATE_ACTIONS = [
     "sagemaker:CreateTrainingJob",
@@ -153,24 +154,26 @@ class TeamExecutionRole(Construct):
         )
         access = self._access_statements(stack, vpc)
         self.access_policy = iam.ManagedPolicy(
-            self, "TeamSageMakerAccess", roles=[self.role], statements=[statement for statement, _ in access]
+            self,
+            "TeamSageMakerAccess",
+            roles=[self.role],
+            document=policy_document([statement for statement, _ in access]),
         )
-        for statement, reason in access:
-            acknowledge_wildcards(self.access_policy, statement, reason)
+        acknowledge_wildcards(self.access_policy, access)
         self.guardrails = iam.ManagedPolicy(
             self,
             "TeamGuardrails",
             roles=[self.role],
-            statements=self._guardrail_statements(key_arn, instance_types),
+            document=policy_document(self._guardrail_statements(key_arn, instance_types)),
         )
 
-    def _access_statements(self, stack: cdk.Stack, vpc: ec2.IVpc) -> list[tuple[iam.PolicyStatement, str]]:
+    def _access_statements(self, stack: cdk.Stack, vpc: ec2.IVpc) -> list[tuple[Statement, str]]:
         """Each statement with the reason a reviewer needs for its wildcards."""
         team_request_tag = {"StringEquals": {"aws:RequestTag/DomainName": self.team}}
         team_resource_tag = {"StringEquals": {"aws:ResourceTag/DomainName": self.team}}
         any_sagemaker = [stack.format_arn(service="sagemaker", resource="*")]
         vpc_arn = stack.format_arn(service="ec2", resource="vpc", resource_name=vpc.vpc_id)
-        statement = iam.PolicyStatement
+        statement = Statement
         return [
             (
                 statement(
@@ -312,40 +315,39 @@ class TeamExecutionRole(Construct):
             ),
         ]
 
-    def _guardrail_statements(self, key_arn: str, instance_types: Sequence[str]) -> list[iam.PolicyStatement]:
-        deny = iam.Effect.DENY
+    def _guardrail_statements(self, key_arn: str, instance_types: Sequence[str]) -> list[Statement]:
         return [
-            iam.PolicyStatement(
-                sid="DenyDomainAndProfileChanges", effect=deny, actions=ADMIN_SAGEMAKER_ACTIONS, resources=["*"]
+            Statement(
+                sid="DenyDomainAndProfileChanges", deny=True, actions=ADMIN_SAGEMAKER_ACTIONS, resources=["*"]
             ),
-            iam.PolicyStatement(sid="DenyBucketAdministration", effect=deny, actions=BUCKET_ADMIN_ACTIONS, resources=["*"]),
-            iam.PolicyStatement(sid="DenyIamChanges", effect=deny, actions=IAM_CHANGE_ACTIONS, resources=["*"]),
-            iam.PolicyStatement(
+            Statement(sid="DenyBucketAdministration", deny=True, actions=BUCKET_ADMIN_ACTIONS, resources=["*"]),
+            Statement(sid="DenyIamChanges", deny=True, actions=IAM_CHANGE_ACTIONS, resources=["*"]),
+            Statement(
                 sid="DenyInstanceTypesOutsideAllowlist",
-                effect=deny,
+                deny=True,
                 actions=INSTANCE_TYPE_ACTIONS,
                 resources=["*"],
                 conditions={"ForAnyValue:StringNotLike": {"sagemaker:InstanceTypes": list(instance_types)}},
             ),
             # A missing key counts as "not equal": jobs must name the team key explicitly.
-            iam.PolicyStatement(
+            Statement(
                 sid="DenyJobVolumesWithoutTeamKey",
-                effect=deny,
+                deny=True,
                 actions=JOB_ACTIONS,
                 resources=["*"],
                 conditions={"StringNotEquals": {"sagemaker:VolumeKmsKey": key_arn}},
             ),
-            iam.PolicyStatement(
+            Statement(
                 sid="DenyJobOutputsWithoutTeamKey",
-                effect=deny,
+                deny=True,
                 actions=["sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob", "sagemaker:CreateTransformJob"],
                 resources=["*"],
                 conditions={"StringNotEquals": {"sagemaker:OutputKmsKey": key_arn}},
             ),
             # The DomainName tag is the team boundary: it may be set only to this team, never removed.
-            iam.PolicyStatement(
+            Statement(
                 sid="DenyForeignTeamTag",
-                effect=deny,
+                deny=True,
                 actions=["sagemaker:AddTags", *CREATE_ACTIONS],
                 resources=["*"],
                 conditions={
@@ -353,9 +355,9 @@ class TeamExecutionRole(Construct):
                     "StringNotEquals": {"aws:RequestTag/DomainName": self.team},
                 },
             ),
-            iam.PolicyStatement(
+            Statement(
                 sid="DenyRemovingTeamTag",
-                effect=deny,
+                deny=True,
                 actions=["sagemaker:DeleteTags"],
                 resources=["*"],
                 conditions={"ForAnyValue:StringEquals": {"aws:TagKeys": ["DomainName"]}},
@@ -370,8 +372,8 @@ class TeamExecutionRole(Construct):
             for kind in ("app", "space")
         ]
         statements = [
-            iam.PolicyStatement(sid="AppsAndSpacesOfTeamDomain", actions=STUDIO_DOMAIN_ACTIONS, resources=resources),
-            iam.PolicyStatement(
+            Statement(sid="AppsAndSpacesOfTeamDomain", actions=STUDIO_DOMAIN_ACTIONS, resources=resources),
+            Statement(
                 sid="DescribeTeamDomainAndProfiles",
                 actions=["sagemaker:DescribeDomain", "sagemaker:DescribeUserProfile"],
                 resources=[
@@ -380,12 +382,12 @@ class TeamExecutionRole(Construct):
                 ],
             ),
         ]
-        policy = iam.ManagedPolicy(self, "TeamStudioDomainAccess", roles=[self.role], statements=statements)
-        for statement in statements:
-            acknowledge_wildcards(
-                policy,
-                statement,
-                "Apps, spaces and profiles are created at run time inside the team's domain; the "
-                "wildcard is bounded to that domain id in the ARN.",
-            )
+        policy = iam.ManagedPolicy(
+            self, "TeamStudioDomainAccess", roles=[self.role], document=policy_document(statements)
+        )
+        reason = (
+            "Apps, spaces and profiles are created at run time inside the team's domain; the "
+            "wildcard is bounded to that domain id in the ARN."
+        )
+        acknowledge_wildcards(policy, [(statement, reason) for statement in statements])
         return policy

@@ -9,6 +9,8 @@ changed script gets a new name, so CloudFormation replaces it.
 
 from __future__ import annotations
 
+import functools
+
 import base64
 import bz2
 import hashlib
@@ -126,6 +128,7 @@ def strip_header_comments(text: str) -> str:
     return "".join(lines)
 
 
+@functools.lru_cache(maxsize=1)  # the same compressed checker for every team
 def embedded_checker() -> str:
     source = (SCRIPTS_DIR / "idle_shutdown.py").read_bytes()
     # bzip2 output depends only on the input (no timestamps, no zlib-build differences).

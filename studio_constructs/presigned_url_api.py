@@ -13,6 +13,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
+from studio_constructs.policy import Statement
 from studio_constructs.nag import acknowledge, acknowledge_wildcards
 from studio_constructs.python_function import PythonFunction
 
@@ -141,13 +142,13 @@ class PresignedUrlApi(Construct):
     def _grant_sagemaker(self, role: iam.IRole, stack: cdk.Stack) -> None:
         profile_arn = stack.format_arn(service="sagemaker", resource="user-profile", resource_name="*/*")
         statements = [
-            iam.PolicyStatement(sid="FindDomains", actions=["sagemaker:ListDomains"], resources=["*"]),
-            iam.PolicyStatement(
+            Statement(sid="FindDomains", actions=["sagemaker:ListDomains"], resources=["*"]),
+            Statement(
                 sid="UseProfiles",
                 actions=["sagemaker:DescribeUserProfile", "sagemaker:ListTags", "sagemaker:CreatePresignedDomainUrl"],
                 resources=[profile_arn],
             ),
-            iam.PolicyStatement(
+            Statement(
                 sid="CreateProfilesOnlyWithDomainTag",
                 actions=["sagemaker:CreateUserProfile", "sagemaker:AddTags"],
                 resources=[profile_arn],
@@ -166,8 +167,8 @@ class PresignedUrlApi(Construct):
             "the DomainName tag and only the three identity tags.",
         }
         for statement in statements:
-            role.add_to_principal_policy(statement)
-            acknowledge_wildcards(role, statement, reasons[statement.sid])
+            role.add_to_principal_policy(statement.build())
+        acknowledge_wildcards(role, [(statement, reasons[statement.sid]) for statement in statements])
 
     def _web_acl(self, stack: cdk.Stack) -> None:
         rules = [

@@ -95,3 +95,32 @@ def test_cidr_and_zones_from_context():
 def test_private_api_adds_execute_api_endpoint():
     template = synth_platform(default_context(api_endpoint_type="private"))["infrastructure-stack"]
     assert any(name.endswith(".execute-api") for name in service_names(template))
+
+
+def statements_with(template, action):
+    return [
+        s
+        for p in template.find_resources("AWS::IAM::Policy").values()
+        for s in p["Properties"]["PolicyDocument"]["Statement"]
+        if action in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+    ]
+
+
+def test_one_teardown_provider_for_all_teams_bounded_to_the_vpc_and_platform_domains(template):
+    [delete_domain] = statements_with(template, "sagemaker:DeleteDomain")
+    assert delete_domain["Condition"] == {"Null": {"aws:ResourceTag/DomainName": "false"}}
+    [delete_group] = statements_with(template, "ec2:DeleteSecurityGroup")
+    assert "ec2:Vpc" in delete_group["Condition"]["ArnEquals"]
+    [delete_efs] = statements_with(template, "elasticfilesystem:DeleteFileSystem")
+    assert "aws:ResourceTag/ManagedByAmazonSageMakerResource" in delete_efs["Condition"]["StringLike"]
+
+
+def test_one_lifecycle_provider_limited_to_lifecycle_configs(template):
+    [create] = statements_with(template, "sagemaker:CreateStudioLifecycleConfig")
+    assert set(create["Action"]) == {
+        "sagemaker:CreateStudioLifecycleConfig",
+        "sagemaker:DescribeStudioLifecycleConfig",
+        "sagemaker:DeleteStudioLifecycleConfig",
+        "sagemaker:AddTags",
+    }
+    assert create["Resource"].endswith(":studio-lifecycle-config/*")
