@@ -31,7 +31,7 @@ lint: setup
 	$(RUN) $(PY) -m pytest -n 2 tests/test_templates_lint.py
 
 bench: setup
-	$(RUN) $(PY) benchmarks/bench_presign.py
+	$(RUN) $(PY) benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out

@@ -43,6 +43,7 @@ def wire_platform(app: cdk.App, config: PlatformConfig) -> dict[str, cdk.Stack]:
             vpc=infrastructure.vpc,
             subnet_ids=infrastructure.subnets.subnet_ids,
             user_pool=login.user_pool,
+            admin_role_arns=config.admin_role_arns,
             lifecycle_service_token=infrastructure.lifecycle_config_provider.service_token,
             teardown_service_token=infrastructure.domain_teardown_provider.service_token,
         )

@@ -6,13 +6,14 @@ import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
+from studio_constructs.login_monitoring import LoginMonitoring
 from studio_constructs.presigned_url_api import PresignedUrlApi
 from studio_constructs.user_pool import StudioUserPool
 from studio_platform.config import LoginConfig
 
 
 class SagemakerLoginStack(cdk.Stack):
-    """Attributes: `user_pool` (the teams' groups live in it), `client`, `api`."""
+    """Attributes: `user_pool` (the teams' groups live in it), `client`, `api`, `monitoring`."""
 
     def __init__(
         self,
@@ -41,4 +42,11 @@ class SagemakerLoginStack(cdk.Stack):
             session_seconds=login.session_seconds,
             cors_origins=login.cors_origins,
             private_endpoint=execute_api_endpoint,
+        )
+        self.monitoring = LoginMonitoring(
+            self,
+            "Monitoring",
+            api=self.api.api,
+            function=self.api.function,
+            alarm_emails=login.alarm_emails,
         )

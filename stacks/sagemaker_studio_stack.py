@@ -7,6 +7,7 @@ from typing import Sequence
 import aws_cdk as cdk
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from studio_constructs.data_bucket import TeamDataBucket
@@ -14,6 +15,7 @@ from studio_constructs.domain_teardown import DomainTeardown
 from studio_constructs.execution_role import TeamExecutionRole
 from studio_constructs.lifecycle_configs import TeamLifecycleConfigs
 from studio_constructs.studio_domain import NativeIdleShutdown, StudioDomain
+from studio_constructs.team_budget import TeamBudget
 from studio_constructs.team_key import TeamKey
 from studio_platform import names
 from studio_platform.config import NATIVE_IDLE_MAX_MINUTES, TeamConfig
@@ -86,6 +88,16 @@ class SageMakerStudioStack(cdk.Stack):
             delete_home_efs=team.destroy_on_delete,
         )
 
+        # Profiles the teams file asks for (e.g. for pipelines); the teardown deletes them first.
+        self.user_profiles = [
+            sagemaker.CfnUserProfile(
+                self, f"UserProfile-{name}", domain_id=self.studio.domain_id, user_profile_name=name
+            )
+            for name in team.user_profiles
+        ]
+        if self.user_profiles:
+            self.teardown.resource.node.add_dependency(*self.user_profiles)
+
         # The group whose members may open this team's Studio (checked by the login Lambda).
         self.group = cognito.CfnUserPoolGroup(
             self,
@@ -95,6 +107,8 @@ class SageMakerStudioStack(cdk.Stack):
             description=f"Members may open SageMaker Studio domain {team.name}",
         )
 
+        if team.budget is not None:
+            self.budget = TeamBudget(self, "TeamBudget", team=team.name, budget=team.budget, encryption_key=self.key.key)
         for key, value in team.tags.items():
             cdk.Tags.of(self).add(key, value)
         cdk.CfnOutput(self, "DomainId", value=self.studio.domain_id)

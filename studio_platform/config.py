@@ -104,6 +104,7 @@ class PlatformConfig:
     teams: tuple[TeamConfig, ...]
     login: LoginConfig
     demo_user: DemoUserConfig | None = None
+    admin_role_arns: tuple[str, ...] = ()
 
     def team(self, name: str) -> TeamConfig:
         return next(t for t in self.teams if t.name == name)
@@ -301,6 +302,15 @@ def check_password(password: str) -> None:
         raise ConfigError("-c password", rule)
 
 
+def parse_admin_role_arns(value: Any) -> tuple[str, ...]:
+    """Roles of the platform team that keep object access to every team bucket."""
+    arns = split_list(value)
+    for arn in arns:
+        if not names.IAM_ROLE_ARN_PATTERN.match(arn):
+            raise ConfigError("-c admin-role-arns", f"{arn!r} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)")
+    return arns
+
+
 def require(get: ContextGetter, key: str) -> str:
     value = get(key)
     if value is None or str(value).strip() == "":
@@ -320,4 +330,5 @@ def load_platform_config(get: ContextGetter) -> PlatformConfig:
         teams=teams,
         login=load_login(get),
         demo_user=load_demo_user(get, teams),
+        admin_role_arns=parse_admin_role_arns(get("admin-role-arns")),
     )

@@ -55,6 +55,7 @@ def test_comma_list_gives_several_teams():
         ({"user_team": "team9"}, "-c user-team", "not one of"),
         ({"api_endpoint_type": "edge"}, "-c api-endpoint-type", "regional, private"),
         ({"user_pool_deletion_protection": "maybe"}, "-c user-pool-deletion-protection", "true or false"),
+        ({"admin_role_arns": "arn:aws:iam::111111111111:user/bob"}, "-c admin-role-arns", "IAM role ARN"),
     ],
 )
 def test_bad_input_names_flag_and_rule(overrides, flag, fragment):

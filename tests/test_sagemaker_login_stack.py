@@ -139,3 +139,18 @@ def test_demo_user_password_is_in_no_template_or_output(templates):
     assert "TemporaryPassword" not in user
     users.has_resource_properties("AWS::Cognito::UserPoolUserToGroupAttachment", {"GroupName": "team1"})
     assert any("DemoUserPasswordSecretArn" in key for key in users.to_json()["Outputs"])
+
+
+def test_login_path_alarms_notify_an_encrypted_topic(login):
+    alarms = [a["Properties"] for a in login.find_resources("AWS::CloudWatch::Alarm").values()]
+    names = sorted(a["AlarmName"] for a in alarms)
+    assert any("PresignedUrlApi-Fault-Rate" in n for n in names)  # 5xx
+    assert any("PresignedUrlApi-Error-Rate" in n for n in names)  # 4xx, where 429 throttles land
+    assert any("PresignedUrlApi-Latency" in n for n in names)
+    assert any("PreSignUrlGenerator-Fault-Count" in n for n in names)  # Lambda errors
+    assert any("PreSignUrlGenerator-Throttled" in n for n in names)
+    assert any("PreSignUrlGenerator-Latency" in n for n in names)  # duration
+    assert all(a["AlarmActions"] for a in alarms)
+    login.resource_count_is("AWS::CloudWatch::Dashboard", 1)
+    [topic] = login.find_resources("AWS::SNS::Topic").values()
+    assert "KmsMasterKeyId" in topic["Properties"]

@@ -219,3 +219,11 @@ def test_teardown_runs_before_the_domain_with_team_retention(template):
     teardown = only(template, "Custom::StudioDomainTeardown")["Properties"]
     assert teardown["HomeEfsRetention"] == "Retain"
     assert "Fn::GetAtt" in teardown["DomainId"]
+
+
+def test_admin_roles_from_context_keep_bucket_access():
+    admin = "arn:aws:iam::111111111111:role/platform-admin"
+    template = synth_platform(default_context(admin_role_arns=admin))["sagemaker-studio-stack-team1"]
+    statements = [s for p in template.find_resources("AWS::S3::BucketPolicy").values() for s in p["Properties"]["PolicyDocument"]["Statement"]]
+    team_only = next(s for s in statements if s.get("Sid") == "DataAccessOnlyForTheTeam")
+    assert admin in team_only["Condition"]["ArnNotLike"]["aws:PrincipalArn"]
