@@ -16,13 +16,16 @@ from typing import Any, Callable
 
 import yaml
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.exceptions import ValidationError, best_match, by_relevance
 
 from studio_platform import names
 from studio_platform.config import BudgetConfig, TeamConfig, parse_url
 from studio_platform.errors import ConfigError
 
 SCHEMA_PATH = Path(__file__).with_name("teams.schema.json")
+# At one place in the file, "`team` is not a known field (did you mean 'teams'?)" helps more
+# than "`teams` is required".
+RELEVANCE = by_relevance(strong=frozenset({"additionalProperties"}))
 EMPTY_RULE = "the file is empty; it must have a top-level `teams:` list (see teams.example.yaml)"
 
 
@@ -43,7 +46,7 @@ def load_teams_file(
                 f"{where}.name", f"team {name!r} is already defined at teams[{first_index[name]}]; names must be unique"
             )
         first_index[name] = index
-        teams.append(TeamConfig(name=name, **{**shared, **team_settings(entry, where=where)})))
+        teams.append(TeamConfig(name=name, **{**shared, **team_settings(entry, where=where)}))
     return tuple(teams)
 
 
@@ -129,7 +132,7 @@ def teams_schema() -> dict[str, Any]:
 
 
 def check_schema(document: Any, *, path: str) -> None:
-    error = best_match(Draft202012Validator(teams_schema()).iter_errors(document))
+    error = best_match(Draft202012Validator(teams_schema()).iter_errors(document), key=RELEVANCE)
     if error is not None:
         where, rule = explain(error, document)
         raise ConfigError(f"{path}: {where}" if where else path, rule)
