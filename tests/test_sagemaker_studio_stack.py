@@ -227,3 +227,26 @@ def test_admin_roles_from_context_keep_bucket_access():
     statements = [s for p in template.find_resources("AWS::S3::BucketPolicy").values() for s in p["Properties"]["PolicyDocument"]["Statement"]]
     team_only = next(s for s in statements if s.get("Sid") == "DataAccessOnlyForTheTeam")
     assert admin in team_only["Condition"]["ArnNotLike"]["aws:PrincipalArn"]
+
+
+def test_teams_file_brings_budget_profiles_and_retention():
+    from pathlib import Path
+
+    example = str(Path(__file__).resolve().parent.parent / "teams.example.yaml")
+    templates = synth_platform(default_context(teams_file=example, domain_name=None))
+    churn = templates["sagemaker-studio-stack-churn-poc"]
+    profiles = churn.find_resources("AWS::SageMaker::UserProfile")
+    assert len(profiles) == 2
+    teardown_id, teardown = next(iter(churn.find_resources("Custom::StudioDomainTeardown").items()))
+    assert teardown["Properties"]["HomeEfsRetention"] == "Delete"
+    assert set(profiles) <= set(teardown["DependsOn"])  # teardown runs before CloudFormation's profile deletes
+    assert all(b["DeletionPolicy"] == "Delete" for b in churn.find_resources("AWS::S3::Bucket").values())
+    vision = templates["sagemaker-studio-stack-vision"]
+    vision.resource_count_is("AWS::Budgets::Budget", 1)
+    guard = next(
+        s
+        for p in vision.find_resources("AWS::IAM::ManagedPolicy").values()
+        for s in p["Properties"]["PolicyDocument"]["Statement"]
+        if s.get("Sid") == "DenyInstanceTypesOutsideAllowlist"
+    )
+    assert any(t.startswith("ml.g") for t in guard["Condition"]["ForAnyValue:StringNotLike"]["sagemaker:InstanceTypes"])

@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 from platform_synth import default_context, synth_platform
 
+EXAMPLE_TEAMS = str(Path(__file__).resolve().parent.parent / "teams.example.yaml")
+
 VARIANTS = {
+    "teams-file": {"teams_file": EXAMPLE_TEAMS, "domain_name": None, "alarm_emails": "ops@example.com"},
     "defaults": {},
     "private-api-three-teams": {
         "api_endpoint_type": "private",
