@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
+from app_process import run_app
 from jsonschema import Draft202012Validator
 
 from studio_platform import names
@@ -289,19 +288,7 @@ def test_load_platform_config_reports_a_bad_teams_file(in_tmp):
 def test_app_prints_one_error_line_for_a_bad_teams_file(tmp_path):
     bad = tmp_path / "teams.yaml"
     bad.write_text("teams:\n  - name: team1\n    idle_timeout_minutes: 999\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(
-        PATH=f"{ROOT / '.venv' / 'node' / 'bin'}:{ROOT / '.venv' / 'bin'}:{env['PATH']}",
-        HOME=str(tmp_path),
-        AWS_CONFIG_FILE=str(tmp_path / "none"),
-        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
-        AWS_EC2_METADATA_DISABLED="true",
-        CDK_CONTEXT_JSON=json.dumps({"account": ACCOUNT, "region": REGION, "teams-file": str(bad)}),
-        CDK_OUTDIR=str(tmp_path / "out"),
-    )
-    result = subprocess.run(
-        [str(ROOT / "scripts" / "cdk-app")], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
+    result = run_app(tmp_path, {"account": ACCOUNT, "region": REGION, "teams-file": str(bad)})
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr
