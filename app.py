@@ -52,7 +52,7 @@ def wire_platform(app: cdk.App, config: PlatformConfig) -> dict[str, cdk.Stack]:
             app, "cognito-user-stack", env=env, user=config.demo_user, user_pool=login.user_pool
         )
         # The team stack creates the group the user joins.
-        user_stack.add_dependency(stacks[f"sagemaker-studio-stack-{config.demo_user.team}"])
+        user_stack.add_stack_dependency(stacks[f"sagemaker-studio-stack-{config.demo_user.team}"])
         stacks["cognito-user-stack"] = user_stack
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return stacks

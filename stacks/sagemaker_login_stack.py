@@ -6,6 +6,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
+from studio_constructs.api_gateway_account import ApiGatewayAccountLogging
 from studio_constructs.login_monitoring import LoginMonitoring
 from studio_constructs.presigned_url_api import PresignedUrlApi
 from studio_constructs.user_pool import StudioUserPool
@@ -13,7 +14,8 @@ from studio_platform.config import LoginConfig
 
 
 class SagemakerLoginStack(cdk.Stack):
-    """Attributes: `user_pool` (the teams' groups live in it), `client`, `api`, `monitoring`."""
+    """Attributes: `user_pool` (the teams' groups live in it), `client`, `api`, `monitoring`,
+    `account_logging` (the account's API Gateway logging role, unless another owner sets it)."""
 
     def __init__(
         self,
@@ -43,6 +45,10 @@ class SagemakerLoginStack(cdk.Stack):
             cors_origins=login.cors_origins,
             private_endpoint=execute_api_endpoint,
         )
+        self.account_logging: ApiGatewayAccountLogging | None = None
+        if login.owns_api_gateway_account:
+            self.account_logging = ApiGatewayAccountLogging(self, "ApiGatewayAccountLogging")
+            self.account_logging.add_dependent(self.api.api.deployment_stage)
         self.monitoring = LoginMonitoring(
             self,
             "Monitoring",

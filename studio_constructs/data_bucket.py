@@ -104,6 +104,10 @@ class TeamDataBucket(Construct):
             ],
         )
         self._deny_other_principals(reader_writer, admin_principal_arns, destroy)
+        # A retained bucket keeps its policy (TLS only, the team role alone on objects), or
+        # the data left behind would be guarded by identity policies alone.
+        for bucket in (self.bucket, self.access_log_bucket):
+            bucket.policy.apply_removal_policy(removal_policy)
 
     def _deny_other_principals(self, role: iam.IRole, admin_principal_arns: Sequence[str], destroy: bool) -> None:
         allowed = [role.role_arn, *admin_principal_arns]

@@ -40,6 +40,9 @@ MAX_SESSION_SECONDS = 43200
 MIN_SESSION_SECONDS = 1800
 RETENTION_CHOICES = ("retain", "destroy")
 API_ENDPOINT_TYPES = ("regional", "private")
+# Who sets the account's API Gateway CloudWatch Logs role: this platform (login stack), or
+# someone else before the first deploy (another platform already owns the account singleton).
+API_GATEWAY_ACCOUNT_ROLE_CHOICES = ("create", "existing")
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,11 @@ class LoginConfig:
     deletion_protection: bool = True
     session_seconds: int = DEFAULT_SESSION_SECONDS
     alarm_emails: tuple[str, ...] = ()
+    api_gateway_account_role: str = "create"
+
+    @property
+    def owns_api_gateway_account(self) -> bool:
+        return self.api_gateway_account_role == "create"
 
 
 @dataclass(frozen=True)
@@ -221,11 +229,14 @@ def team_defaults(get: ContextGetter) -> dict[str, Any]:
 
 def load_teams(get: ContextGetter, *, region: str, account: str) -> tuple[TeamConfig, ...]:
     defaults = team_defaults(get)
+    retired = frozenset(split_list(get("retired-teams")))
     teams_file = get("teams-file")
     if teams_file:
         from studio_platform.teams_file import load_teams_file
 
-        teams = load_teams_file(str(teams_file), defaults=defaults, region=region, account=account)
+        teams = load_teams_file(
+            str(teams_file), defaults=defaults, region=region, account=account, also_retired=retired
+        )
     else:
         where = "-c domain-name"
         team_names = split_list(get("domain-name"))
@@ -235,6 +246,9 @@ def load_teams(get: ContextGetter, *, region: str, account: str) -> tuple[TeamCo
             TeamConfig(name=names.check_team_name(n, where=where, region=region, account=account), **defaults)
             for n in team_names
         )
+        for team in teams:
+            if team.name in retired:
+                raise ConfigError(where, names.retired_team_rule(team.name, region, account))
     seen: set[str] = set()
     for team in teams:
         if team.name in seen:
@@ -267,6 +281,12 @@ def load_login(get: ContextGetter) -> LoginConfig:
         if session is not None
         else DEFAULT_SESSION_SECONDS,
         alarm_emails=split_list(get("alarm-emails")),
+        api_gateway_account_role=parse_choice(
+            get("api-gateway-account-role"),
+            where="-c api-gateway-account-role",
+            choices=API_GATEWAY_ACCOUNT_ROLE_CHOICES,
+            default="create",
+        ),
     )
 
 

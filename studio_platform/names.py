@@ -38,6 +38,16 @@ def data_bucket_name(team: str, region: str, account: str) -> str:
     return f"{team}-{region}-{account}"
 
 
+def retired_team_rule(name: str, region: str, account: str) -> str:
+    """Why a retired team name cannot come back as is, and the ways out."""
+    return (
+        f"team {name!r} is listed in retired teams: it was removed with retention=retain, so its data bucket "
+        f"{data_bucket_name(name, region, account)!r} still exists and a new stack would collide with it; "
+        f"choose another team name, or copy the data out, delete that bucket and schedule its key's deletion, "
+        f"then drop {name!r} from the retired teams (README: Removing and re-adding a team)"
+    )
+
+
 def max_team_name_length(region: str, account: str) -> int:
     """The longest team name that every derived resource name can carry."""
     return min(

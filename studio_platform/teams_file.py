@@ -30,11 +30,15 @@ EMPTY_RULE = "the file is empty; it must have a top-level `teams:` list (see tea
 
 
 def load_teams_file(
-    path: str, *, defaults: dict[str, Any], region: str, account: str
+    path: str, *, defaults: dict[str, Any], region: str, account: str, also_retired: frozenset[str] = frozenset()
 ) -> tuple[TeamConfig, ...]:
-    """Every team of the file; file defaults override `defaults` (-c flags), team fields override both."""
+    """Every team of the file; file defaults override `defaults` (-c flags), team fields override both.
+
+    A name in the file's `retired_teams` (or in `also_retired`, from -c retired-teams) cannot be a team.
+    """
     document = read_document(path)
     check_schema(document, path=path)
+    retired = also_retired | frozenset(document.get("retired_teams", ()))
     shared = {**defaults, **team_settings(document.get("defaults", {}), where=f"{path}: defaults")}
     teams: list[TeamConfig] = []
     first_index: dict[str, int] = {}
@@ -46,6 +50,8 @@ def load_teams_file(
                 f"{where}.name", f"team {name!r} is already defined at teams[{first_index[name]}]; names must be unique"
             )
         first_index[name] = index
+        if name in retired:
+            raise ConfigError(f"{where}.name", names.retired_team_rule(name, region, account))
         teams.append(TeamConfig(name=name, **{**shared, **team_settings(entry, where=where)}))
     return tuple(teams)
 
