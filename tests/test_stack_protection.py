@@ -1,0 +1,50 @@
+"""Shared stacks cannot be deleted or have their VPC, subnets, providers or user pool replaced
+under live team stacks: every cross-stack value is a CloudFormation export that a team stack
+imports, which CloudFormation refuses to delete or change while it is imported."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from platform_synth import default_context, synth_platform
+
+SHARED = ("infrastructure-stack", "sagemaker-login-stack")
+
+
+@pytest.fixture(scope="module")
+def templates():
+    return {name: t.to_json() for name, t in synth_platform(default_context(domain_name="team1,team2")).items()}
+
+
+def exports(template: dict) -> set[str]:
+    return {
+        output["Export"]["Name"] for output in template.get("Outputs", {}).values() if "Export" in output
+    }
+
+
+def imports(node) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["Fn::ImportValue"]] if "Fn::ImportValue" in node else []
+        return found + [name for value in node.values() for name in imports(value)]
+    if isinstance(node, list):
+        return [name for value in node for name in imports(value)]
+    return []
+
+
+def test_no_weak_reference_anywhere(templates):
+    for name, template in templates.items():
+        assert "Fn::GetStackOutput" not in json.dumps(template), f"{name} reads another stack without an import"
+
+
+@pytest.mark.parametrize("team_stack", ["sagemaker-studio-stack-team1", "sagemaker-studio-stack-team2"])
+def test_team_stacks_import_the_shared_values_they_use(templates, team_stack):
+    shared_exports = set().union(*(exports(templates[name]) for name in SHARED))
+    imported = set(imports(templates[team_stack]["Resources"]))
+    assert imported, f"{team_stack} uses the VPC, subnets, providers and user pool"
+    assert imported <= shared_exports
+    text = json.dumps(templates[team_stack]["Resources"])
+    # The values whose loss strands a team stack: VPC, subnets, provider functions, user pool.
+    for producer_part in ("Vpc", "Subnet", "LifecycleConfigProvider", "DomainTeardownProvider", "UserPool"):
+        assert any(producer_part in name for name in imported), f"{team_stack} does not import {producer_part}"
+    assert "vpc-" not in text and "subnet-" not in text, "a hard-coded id bypasses the import"
