@@ -3,7 +3,9 @@
 Configs are immutable, so each name carries a hash of its content (`<team>-<app>-<hash>`):
 a changed script is a new physical resource, the domain's properties switch to the new
 ARN, and CloudFormation deletes the old config in its cleanup phase. The domain attaches
-them through its own properties (no UpdateDomain call fighting CloudFormation).
+them through its own properties (no UpdateDomain call fighting CloudFormation). An old
+config a running app still uses is tagged for deferred deletion instead of failing the
+stack; the provider's `LifecycleConfigSweeper` deletes it once unused.
 
 One `LifecycleConfigProvider` serves every team (in the infrastructure stack), for the
 same reason as the teardown provider: Lambda functions and IAM roles per team do not scale.
@@ -14,9 +16,14 @@ from __future__ import annotations
 import aws_cdk as cdk
 from constructs import Construct
 
+from studio_constructs.lifecycle_config_sweeper import (
+    DELETE_WHEN_UNUSED_TAG,
+    LifecycleConfigSweeper,
+    lifecycle_config_arn,
+)
 from studio_constructs.lifecycle_content import render_lifecycle_configs
-from studio_constructs.policy import Statement
 from studio_constructs.nag import acknowledge_wildcards
+from studio_constructs.policy import Statement
 from studio_constructs.python_function import PythonCustomResourceProvider
 from studio_constructs.studio_domain import LifecycleConfigArns
 from studio_platform.config import TeamConfig
@@ -26,7 +33,8 @@ RESOURCE_TYPE = "Custom::StudioLifecycleConfig"
 
 
 class LifecycleConfigProvider(Construct):
-    """Creates and deletes Studio lifecycle configs for all teams. Attribute: `service_token`."""
+    """Creates and deletes Studio lifecycle configs for all teams, and sweeps the ones whose
+    delete had to be deferred. Attributes: `service_token`, `sweeper`."""
 
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
@@ -35,26 +43,40 @@ class LifecycleConfigProvider(Construct):
             "Provider",
             code_dir="lifecycle_config",
             description="Manages the Studio lifecycle configurations of the team domains",
-            # Delete waits (with backoff) while a config is still attached somewhere.
+            # Delete retries about 35 s while a config is still attached, then defers it to the
+            # sweeper; the rest is margin for botocore's own retries.
             timeout=cdk.Duration.minutes(5),
         )
         self.service_token = provider.service_token
-        stack = cdk.Stack.of(self)
-        statement = Statement(
+        configs = lifecycle_config_arn(self)
+        manage = Statement(
             actions=[
                 "sagemaker:CreateStudioLifecycleConfig",
                 "sagemaker:DescribeStudioLifecycleConfig",
                 "sagemaker:DeleteStudioLifecycleConfig",
                 "sagemaker:AddTags",
             ],
-            resources=[stack.format_arn(service="sagemaker", resource="studio-lifecycle-config", resource_name="*")],
+            resources=[configs],
         )
-        provider.handler.role.add_to_principal_policy(statement.build())
-        reason = (
-            "Config names carry a team prefix and a content hash decided at synth time; only the "
-            "lifecycle-config actions, only on lifecycle configs."
+        # Adopting a config again reads its tags and removes the deferred-deletion mark, no other tag.
+        # A Sid keeps minimizePolicies from folding it into `manage` (it stays reviewable alone).
+        read_tags = Statement(sid="ReadLifecycleConfigTags", actions=["sagemaker:ListTags"], resources=[configs])
+        unmark = Statement(
+            sid="RemoveDeferredDeletionMark",
+            actions=["sagemaker:DeleteTags"],
+            resources=[configs],
+            conditions={"ForAllValues:StringEquals": {"aws:TagKeys": [DELETE_WHEN_UNUSED_TAG]}},
         )
-        acknowledge_wildcards(provider.handler.role, [(statement, reason)])
+        names_reason = "Config names carry a team prefix and a content hash decided at synth time; "
+        statements = [
+            (manage, names_reason + "only the lifecycle-config actions, only on lifecycle configs."),
+            (read_tags, names_reason + "reads tags of lifecycle configs only."),
+            (unmark, names_reason + "removes only the delete-when-unused tag key, only from lifecycle configs."),
+        ]
+        for statement, _ in statements:
+            provider.handler.role.add_to_principal_policy(statement.build())
+        acknowledge_wildcards(provider.handler.role, statements)
+        self.sweeper = LifecycleConfigSweeper(self, "Sweeper")
 
 
 class TeamLifecycleConfigs(Construct):

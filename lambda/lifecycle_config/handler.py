@@ -1,64 +1,49 @@
 """Custom resource (Provider framework) for one Studio lifecycle configuration.
 
 SageMaker lifecycle configs are immutable and the name carries a hash of the content, so:
-Create makes the config (an existing one with the same content is adopted); Update with a new
-name creates the new config and returns the new physical id, after which CloudFormation deletes
-the old one once the domain has switched; Delete removes it, waiting a while if it is still
-attached somewhere. Returns {"PhysicalResourceId": <name>, "Data": {"Arn": <arn>}}.
+Create makes the config (an existing one with the same content is adopted, and loses any
+deferred-deletion mark); Update with a new name creates the new config and returns the new
+physical id, after which CloudFormation deletes the old one once the domain has switched.
+Delete removes it. SageMaker refuses while a running app or a domain/profile/space setting
+still uses the config: after a short bounded retry, Delete tags the config for deferred
+deletion and succeeds, and the scheduled sweeper (sweeper.py) deletes it once unused, so a
+running app never fails a stack update. Returns {"PhysicalResourceId": <name>, "Data": {"Arn": <arn>}}.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
 
+from json_log import configure_logging, log, log_action
 from lifecycle_config_api import (
     ConfigExists,
     ConfigInUse,
     ConfigNotFound,
+    clear_deletion_mark,
     create_config,
     delete_config,
     describe_config,
+    mark_for_deletion,
+    sagemaker_client,
 )
 
 APP_TYPES = ("JupyterLab", "CodeEditor", "KernelGateway", "JupyterServer")
 NAME_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 MAX_CONTENT_BASE64 = 16384
-# Waits between DeleteStudioLifecycleConfig attempts while the config is still attached
-# (a domain update that detaches it may still be settling): about 2.5 minutes in all.
-DELETE_RETRY_DELAYS_SECONDS = (5.0, 10.0, 20.0, 40.0, 60.0)
-# Never start a wait the Lambda timeout would cut short: the failure message must get out.
-RESERVE_SECONDS = 15.0
-
-log = logging.getLogger("lifecycle_config")
-
-
-class JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        line = {
-            "time": datetime.fromtimestamp(record.created, tz=timezone.utc).isoformat(),
-            "level": record.levelname,
-            "action": record.getMessage(),
-        }
-        return json.dumps({**line, **getattr(record, "fields", {})}, default=str)
+# Waits between DeleteStudioLifecycleConfig attempts while the config is still attached: a
+# domain update that detaches it often settles within seconds. About 35 s in all; a config a
+# running app still uses is then left to the sweeper rather than failing the stack.
+DELETE_RETRY_DELAYS_SECONDS = (5.0, 10.0, 20.0)
+# Never start a wait the Lambda timeout would cut short: the mark (two calls) must still fit.
+RESERVE_SECONDS = 30.0
 
 
-def _configure_logging() -> None:
-    if not any(isinstance(handler.formatter, JsonFormatter) for handler in log.handlers):
-        handler = logging.StreamHandler()
-        handler.setFormatter(JsonFormatter())
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-        log.propagate = False
-
-
-def log_action(action: str, **fields: Any) -> None:
-    log.info(action, extra={"fields": fields})
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 class RequestError(ValueError):
@@ -127,18 +112,32 @@ def ensure_config(client: Any, spec: ConfigSpec) -> str:
             "its name should carry the content hash, so delete the stray config or change the name"
         )
     log_action("adopted_existing", name=spec.name, app_type=spec.app_type)
+    keep(client, spec.name, existing.arn)
     return existing.arn
 
 
 def existing_or_new(client: Any, spec: ConfigSpec) -> str:
     try:
-        return describe_config(client, name=spec.name).arn
+        arn = describe_config(client, name=spec.name).arn
     except ConfigNotFound:
         return ensure_config(client, spec)
+    keep(client, spec.name, arn)
+    return arn
+
+
+def keep(client: Any, name: str, arn: str) -> None:
+    """A config marked for deferred deletion (a reverted script brings its old name back) is
+    needed again: unmark it before the domain switches to it, or the sweeper would delete it."""
+    if clear_deletion_mark(client, arn=arn):
+        log_action("deletion_mark_cleared", name=name)
 
 
 def remove_config(
-    client: Any, name: str, *, sleep: Callable[[float], None], seconds_left: Callable[[], float]
+    client: Any,
+    name: str,
+    *,
+    sleep: Callable[[float], None],
+    seconds_left: Callable[[], float],
 ) -> None:
     if not NAME_PATTERN.match(name):
         # Not a name this resource could have created (e.g. the id of a failed create).
@@ -154,12 +153,20 @@ def remove_config(
             return
         except ConfigInUse as in_use:
             if delay is None or seconds_left() < delay + RESERVE_SECONDS:
-                raise RuntimeError(
-                    f"lifecycle config {name} is still attached to a domain, user profile or space after "
-                    f"{attempt} delete attempts ({in_use}); detach it and retry the stack operation"
-                ) from None
+                defer_deletion(client, name, attempts=attempt, reason=str(in_use))
+                return
             log_action("delete_in_use_retry", name=name, attempt=attempt, wait_seconds=delay)
             sleep(delay)
+
+
+def defer_deletion(client: Any, name: str, *, attempts: int, reason: str) -> None:
+    marked_at = utc_now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        mark_for_deletion(client, name=name, marked_at=marked_at)
+    except ConfigNotFound:
+        log_action("already_deleted", name=name)
+        return
+    log_action("deletion_deferred", name=name, attempts=attempts, marked_at=marked_at, in_use=reason)
 
 
 def handle(
@@ -183,27 +190,12 @@ def handle(
     return {"PhysicalResourceId": spec.name, "Data": {"Arn": arn}}
 
 
-_client: Any = None
-
-
-def _sagemaker_client() -> Any:
-    global _client
-    if _client is None:
-        import boto3
-        from botocore.config import Config
-
-        _client = boto3.client(
-            "sagemaker", config=Config(connect_timeout=5, read_timeout=20, retries={"mode": "standard"})
-        )
-    return _client
-
-
 def on_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    _configure_logging()
+    configure_logging()
     remaining = getattr(context, "get_remaining_time_in_millis", None)
     seconds_left = (lambda: remaining() / 1000.0) if remaining else (lambda: float("inf"))
     try:
-        return handle(parse_request(event), client=_sagemaker_client(), seconds_left=seconds_left)
+        return handle(parse_request(event), client=sagemaker_client(), seconds_left=seconds_left)
     except Exception as error:
         log.error("failed", extra={"fields": {"error": str(error), "error_type": type(error).__name__}})
         raise

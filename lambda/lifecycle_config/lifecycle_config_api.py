@@ -1,11 +1,22 @@
-"""The SageMaker calls of the lifecycle-config custom resource, with AWS errors mapped in one place."""
+"""The SageMaker calls of the lifecycle-config custom resource and its sweeper, with AWS errors
+mapped in one place.
+
+A config that is still in use when CloudFormation deletes it carries the tag
+DELETE_WHEN_UNUSED_TAG (value: the UTC time it was marked); the sweeper deletes only configs
+with that tag, and its IAM policy allows DeleteStudioLifecycleConfig only on them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, Iterator
 
 from botocore.exceptions import ClientError
+
+# Also named in the sweeper's IAM condition (studio_constructs/lifecycle_config_sweeper.py).
+DELETE_WHEN_UNUSED_TAG = "studio-platform:delete-when-unused"
+# What SageMaker answers once botocore's own retries of a throttled call are used up.
+THROTTLING_CODES = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"})
 
 
 class ConfigExists(Exception):
@@ -20,11 +31,37 @@ class ConfigInUse(Exception):
     """The config is still attached to a domain, user profile or space."""
 
 
+class Throttled(Exception):
+    """SageMaker kept throttling the call after botocore's retries."""
+
+
 @dataclass(frozen=True)
 class ExistingConfig:
     arn: str
     app_type: str
     content_base64: str
+
+
+@dataclass(frozen=True)
+class ConfigSummary:
+    name: str
+    arn: str
+
+
+_client: Any = None
+
+
+def sagemaker_client() -> Any:
+    """One client per container; botocore's standard mode retries throttled calls itself."""
+    global _client
+    if _client is None:
+        import boto3
+        from botocore.config import Config
+
+        _client = boto3.client(
+            "sagemaker", config=Config(connect_timeout=5, read_timeout=20, retries={"mode": "standard"})
+        )
+    return _client
 
 
 def _error(error: ClientError) -> tuple[str, str]:
@@ -40,6 +77,8 @@ def _map_error(error: ClientError) -> Exception:
         return ConfigInUse(message)
     if code == "ValidationException" and "already exist" in message.lower():
         return ConfigExists(message)
+    if code in THROTTLING_CODES:
+        return Throttled(f"{code}: {message}")
     return error
 
 
@@ -79,3 +118,60 @@ def delete_config(client: Any, *, name: str) -> None:
         client.delete_studio_lifecycle_config(StudioLifecycleConfigName=name)
     except ClientError as error:
         raise _map_error(error) from None
+
+
+def _no_budget() -> None:
+    """The handler's calls are few and fixed; only the sweeper counts its calls."""
+
+
+def _pages(client: Any, operation: str, spend: Callable[[], None], **params: Any) -> Iterator[dict]:
+    """botocore's paginator, calling `spend()` before each request it makes (a budget may raise)."""
+    pages = iter(client.get_paginator(operation).paginate(**params))
+    while True:
+        spend()
+        try:
+            page = next(pages)
+        except StopIteration:
+            return
+        except ClientError as error:
+            raise _map_error(error) from None
+        yield page
+        if not page.get("NextToken"):
+            return  # the paginator would stop without a request: do not spend for it
+
+
+def list_configs(client: Any, *, spend: Callable[[], None] = _no_budget) -> Iterator[ConfigSummary]:
+    for page in _pages(client, "list_studio_lifecycle_configs", spend, PaginationConfig={"PageSize": 100}):
+        for config in page.get("StudioLifecycleConfigs", []):
+            yield ConfigSummary(name=config["StudioLifecycleConfigName"], arn=config["StudioLifecycleConfigArn"])
+
+
+def config_tags(client: Any, *, arn: str, spend: Callable[[], None] = _no_budget) -> dict[str, str]:
+    tags: dict[str, str] = {}
+    for page in _pages(client, "list_tags", spend, ResourceArn=arn, PaginationConfig={"PageSize": 100}):
+        tags.update({tag["Key"]: tag.get("Value", "") for tag in page.get("Tags", [])})
+    return tags
+
+
+def mark_for_deletion(client: Any, *, name: str, marked_at: str) -> str:
+    """Tag the config for the sweeper and return its ARN; ConfigNotFound when it is gone."""
+    arn = describe_config(client, name=name).arn
+    try:
+        client.add_tags(ResourceArn=arn, Tags=[{"Key": DELETE_WHEN_UNUSED_TAG, "Value": marked_at}])
+    except ClientError as error:
+        raise _map_error(error) from None
+    return arn
+
+
+def clear_deletion_mark(client: Any, *, arn: str) -> bool:
+    """Remove the sweeper's mark from a config that is needed again; True when it had one.
+
+    Reads the tags first: DeleteTags is called only for a mark that is really there.
+    """
+    if DELETE_WHEN_UNUSED_TAG not in config_tags(client, arn=arn):
+        return False
+    try:
+        client.delete_tags(ResourceArn=arn, TagKeys=[DELETE_WHEN_UNUSED_TAG])
+    except ClientError as error:
+        raise _map_error(error) from None
+    return True

@@ -1,0 +1,91 @@
+"""The scheduled sweeper of lifecycle configs marked for deferred deletion.
+
+The lifecycle-config custom resource cannot delete a config that a running app (or a
+domain/profile/space setting) still uses; instead of failing the stack it tags the config
+with DELETE_WHEN_UNUSED_TAG. This function runs on a schedule and deletes marked configs
+once SageMaker stops answering ResourceInUse (code: lambda/lifecycle_config/sweeper.py).
+"""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from constructs import Construct
+
+from studio_constructs.nag import acknowledge_wildcards
+from studio_constructs.policy import Statement
+from studio_constructs.python_function import PythonFunction
+
+# The same key as lambda/lifecycle_config/lifecycle_config_api.py (a test keeps them equal).
+DELETE_WHEN_UNUSED_TAG = "studio-platform:delete-when-unused"
+
+
+def lifecycle_config_arn(scope: Construct, name: str = "*") -> str:
+    return cdk.Stack.of(scope).format_arn(service="sagemaker", resource="studio-lifecycle-config", resource_name=name)
+
+
+class LifecycleConfigSweeper(Construct):
+    """Attributes: `function` (PythonFunction), `rule` (the schedule)."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        interval: cdk.Duration = cdk.Duration.hours(1),
+        max_calls_per_run: int = 300,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        if max_calls_per_run < 1:
+            raise ValueError("LifecycleConfigSweeper: max_calls_per_run must be positive")
+        self.function = PythonFunction(
+            self,
+            "Function",
+            code_dir="lifecycle_config",
+            handler="sweeper.on_schedule",
+            description="Deletes Studio lifecycle configs marked delete-when-unused once no app or domain uses them",
+            # A run stops itself 20 s before this; the call budget usually ends it far earlier.
+            timeout=cdk.Duration.minutes(5),
+            environment={"SWEEP_MAX_CALLS": str(max_calls_per_run)},
+        )
+        self.rule = events.Rule(
+            self,
+            "Schedule",
+            description="Sweeps Studio lifecycle configs marked for deferred deletion",
+            schedule=events.Schedule.rate(interval),
+            targets=[targets.LambdaFunction(self.function.function)],
+        )
+        # A failed run is not re-run at once by Lambda's asynchronous retries: the next
+        # scheduled run repeats it anyway, and an immediate retry would only double the calls.
+        self.function.function.configure_async_invoke(retry_attempts=0)
+        self._grant()
+
+    def _grant(self) -> None:
+        configs = lifecycle_config_arn(self)
+        statements = [
+            (
+                Statement(actions=["sagemaker:ListStudioLifecycleConfigs"], resources=["*"]),
+                "ListStudioLifecycleConfigs has no resource-level permissions; it only lists names.",
+            ),
+            (
+                Statement(actions=["sagemaker:ListTags"], resources=[configs]),
+                "The sweeper reads the tags of every lifecycle config (names are decided at deploy "
+                "time) to find the marked ones; read-only, and only on lifecycle configs.",
+            ),
+            (
+                Statement(
+                    sid="DeleteMarkedLifecycleConfigs",
+                    actions=["sagemaker:DeleteStudioLifecycleConfig"],
+                    resources=[configs],
+                    # Never an unmarked config, whatever the code does.
+                    conditions={"Null": {f"aws:ResourceTag/{DELETE_WHEN_UNUSED_TAG}": "false"}},
+                ),
+                "Only lifecycle configs tagged delete-when-unused by the platform's custom resource; "
+                "their names are decided at deploy time.",
+            ),
+        ]
+        role = self.function.role
+        for statement, _ in statements:
+            role.add_to_principal_policy(statement.build())
+        acknowledge_wildcards(role, statements)
