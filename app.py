@@ -10,6 +10,7 @@ from stacks.cognito_user_stack import CognitoUserStack
 from stacks.infrastructure_stack import InfrastructureStack
 from stacks.sagemaker_login_stack import SagemakerLoginStack
 from stacks.sagemaker_studio_stack import SageMakerStudioStack
+from studio_constructs.log_encryption import encrypt_log_groups
 from studio_platform.config import PlatformConfig, load_platform_config
 from studio_platform.errors import ConfigError
 
@@ -46,6 +47,7 @@ def wire_platform(app: cdk.App, config: PlatformConfig) -> dict[str, cdk.Stack]:
             admin_role_arns=config.admin_role_arns,
             lifecycle_service_token=infrastructure.lifecycle_config_provider.service_token,
             teardown_service_token=infrastructure.domain_teardown_provider.service_token,
+            budget_service_token=infrastructure.budget_notifications_provider.service_token,
         )
     if config.demo_user is not None:
         user_stack = CognitoUserStack(
@@ -54,6 +56,8 @@ def wire_platform(app: cdk.App, config: PlatformConfig) -> dict[str, cdk.Stack]:
         # The team stack creates the group the user joins.
         user_stack.add_stack_dependency(stacks[f"sagemaker-studio-stack-{config.demo_user.team}"])
         stacks["cognito-user-stack"] = user_stack
+    for stack in stacks.values():
+        encrypt_log_groups(stack)
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return stacks
 

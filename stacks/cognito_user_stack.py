@@ -17,6 +17,9 @@ class CognitoUserStack(cdk.Stack):
         self, scope: Construct, construct_id: str, *, user: DemoUserConfig, user_pool: cognito.IUserPool, **kwargs
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
+        # Weak on purpose: dropping `-c user` removes this stack and the login stack's exports it
+        # read in one deploy; a demo user needs no protection against the pool going away.
+        cdk.CrossStackReferences.of(self).consume(cdk.ReferenceStrength.WEAK)
         self.demo_user = DemoUser(
             self,
             "DemoUser",

@@ -11,12 +11,14 @@ from constructs import Construct
 from studio_constructs.domain_teardown import DomainTeardownProvider
 from studio_constructs.lifecycle_configs import LifecycleConfigProvider
 from studio_constructs.network import StudioNetwork
+from studio_constructs.team_budget import BudgetNotificationsProvider
 
 
 class InfrastructureStack(cdk.Stack):
     """VPC, isolated subnets, VPC endpoints, and the custom-resource providers of the team
     stacks. Attributes: `vpc`, `subnets`, `endpoint_security_group`, `execute_api_endpoint`
-    (only for a private login API), `lifecycle_config_provider`, `domain_teardown_provider`."""
+    (only for a private login API), `lifecycle_config_provider`, `domain_teardown_provider`,
+    `budget_notifications_provider`."""
 
     def __init__(
         self,
@@ -39,11 +41,15 @@ class InfrastructureStack(cdk.Stack):
             self.execute_api_endpoint = network.add_interface_endpoint(
                 "ExecuteApi", ec2.InterfaceVpcEndpointAwsService.APIGATEWAY
             )
+            # Weak on purpose: switching the login API back to regional removes this endpoint in
+            # the same deploy that stops using it; a strong export would refuse that (deadly embrace).
+            cdk.CrossStackReferences.of(self.execute_api_endpoint).produce(cdk.ReferenceStrength.WEAK)
         # Custom-resource providers every team stack uses (one set, not one per team).
         self.lifecycle_config_provider = LifecycleConfigProvider(self, "LifecycleConfigProvider")
         self.domain_teardown_provider = DomainTeardownProvider(
             self, "DomainTeardownProvider", vpc_id=self.vpc.vpc_id
         )
+        self.budget_notifications_provider = BudgetNotificationsProvider(self, "BudgetNotificationsProvider")
         cdk.CfnOutput(self, "VpcId", value=self.vpc.vpc_id, description="The Studio VPC")
 
     @property

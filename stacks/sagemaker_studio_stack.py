@@ -35,6 +35,7 @@ class SageMakerStudioStack(cdk.Stack):
         user_pool: cognito.IUserPool,
         lifecycle_service_token: str,
         teardown_service_token: str,
+        budget_service_token: str,
         admin_role_arns: Sequence[str] = (),
         **kwargs,
     ) -> None:
@@ -108,7 +109,14 @@ class SageMakerStudioStack(cdk.Stack):
         )
 
         if team.budget is not None:
-            self.budget = TeamBudget(self, "TeamBudget", team=team.name, budget=team.budget, encryption_key=self.key.key)
+            self.budget = TeamBudget(
+                self,
+                "TeamBudget",
+                team=team.name,
+                budget=team.budget,
+                encryption_key=self.key.key,
+                notifications_service_token=budget_service_token,
+            )
         for key, value in team.tags.items():
             cdk.Tags.of(self).add(key, value)
         cdk.CfnOutput(self, "DomainId", value=self.studio.domain_id)

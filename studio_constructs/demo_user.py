@@ -18,12 +18,15 @@ the secret by some channel other than the template. Choices considered:
   (`tempfile.mkdtemp`, file mode 0600) and staged as a file asset; `cdk deploy` uploads it
   with the operator's own deploy credentials to the CDK bootstrap bucket (encrypted,
   public access blocked, readable only by the account's deploy roles). The custom resource
-  reads exactly that object (s3:GetObject on that one key), puts it into the secret and sets
-  it in Cognito. The asset hash, which names the object and appears in the template, is a
-  fresh random value: a hash of the password would let anyone with the template test
-  guesses offline. The price: every synth yields a new object key, so every deploy
-  re-applies the password (idempotent), and the staged copy stays in the operator's
-  `cdk.out` like any asset. Unreferenced copies in the bootstrap bucket go with `cdk gc`.
+  reads exactly that object (s3:GetObject on that one key). A new password is staged in the
+  secret as AWSPENDING, set in Cognito, and only then made AWSCURRENT, so the secret and
+  Cognito agree whichever step fails (a refused password is unstaged again). The asset hash,
+  which names the object and appears in the template, is a fresh random value: a hash of the
+  password would let anyone with the template test guesses offline. The price: every synth
+  yields a new object key, so every deploy sends an Update; a password equal to the secret's
+  current value for the same pool and user is then left alone (re-setting it would break the
+  pool's password history), and the staged copy stays in the operator's `cdk.out` like any
+  asset. Unreferenced copies in the bootstrap bucket go with `cdk gc`.
   A bootstrap bucket encrypted with a customer managed key needs kms:Decrypt for the
   function's role (the default AWS managed key needs nothing).
 """
@@ -33,6 +36,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import string
 import tempfile
 
 import aws_cdk as cdk
@@ -42,14 +46,18 @@ from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
+from studio_constructs.checkov import skip_checkov
 from studio_constructs.nag import acknowledge
 from studio_constructs.python_function import PythonCustomResourceProvider
+from studio_platform import cognito_password
 
 CODE_DIR = "demo_user_password"  # lambda/demo_user_password/
 PASSWORD_LENGTH = 24
 # Keep only `-`, `_` and `.` as symbols: quotes, `$`, `!`, `\`, `&`, `#`, `%`, `/`... break
 # shell commands and URLs when the password is pasted; Cognito counts the rest as symbols.
 EXCLUDED_PASSWORD_CHARACTERS = "\"'`$!\\/@:;&|<>(){}[]#%*?^~=+,"
+# Secrets Manager's GetRandomPassword punctuation (its API reference): string.punctuation.
+SECRETS_MANAGER_PUNCTUATION = frozenset(string.punctuation)
 DISABLE_ASSET_STAGING_CONTEXT = "aws:cdk:disable-asset-staging"
 
 
@@ -86,6 +94,7 @@ class DemoUser(Construct):
             username=self.user.ref,
             group_name=group_name,
         )
+        check_generated_symbols(EXCLUDED_PASSWORD_CHARACTERS)
         secret = secretsmanager.Secret(
             self,
             "DemoUserPassword",
@@ -104,6 +113,7 @@ class DemoUser(Construct):
             "Demo user's password: rotating it would silently lock the demo user out of Cognito, "
             "whose password is set once by this stack's custom resource",
         )
+        skip_checkov(secret, "CKV_AWS_149", "Demo user's password, encrypted with the aws/secretsmanager key; IAM limits reads to this stack's provider function and account admins, and a customer key would only keep out those admins, which a demo password does not need.")
         self.password_secret: secretsmanager.ISecret = secret
 
         provider = PythonCustomResourceProvider(
@@ -119,14 +129,22 @@ class DemoUser(Construct):
             "Username": self.user.ref,
             "SecretId": secret.secret_arn,
         }
-        # Secret.grant_read/grant_write would add DescribeSecret/UpdateSecret/...: the
-        # function needs exactly one secret action in each mode.
+        # Secret.grant_read/grant_write would add DescribeSecret/UpdateSecret/...: the function
+        # reads AWSCURRENT, and with a given password stages a version and moves its labels.
         if password is None:
-            grant(function, "secretsmanager:GetSecretValue", secret.secret_arn)
+            grant(function, ["secretsmanager:GetSecretValue"], secret.secret_arn)
         else:
             asset = self._password_asset(password)
-            grant(function, "s3:GetObject", asset.bucket.arn_for_objects(asset.s3_object_key))
-            grant(function, "secretsmanager:PutSecretValue", secret.secret_arn)
+            grant(function, ["s3:GetObject"], asset.bucket.arn_for_objects(asset.s3_object_key))
+            grant(
+                function,
+                [
+                    "secretsmanager:GetSecretValue",
+                    "secretsmanager:PutSecretValue",
+                    "secretsmanager:UpdateSecretVersionStage",
+                ],
+                secret.secret_arn,
+            )
             properties["PasswordObject"] = {"Bucket": asset.s3_bucket_name, "Key": asset.s3_object_key}
         user_pool.grant(function, "cognito-idp:AdminSetUserPassword")
 
@@ -155,5 +173,15 @@ class DemoUser(Construct):
         return asset
 
 
-def grant(grantee: iam.IGrantable, action: str, resource_arn: str) -> None:
-    iam.Grant.add_to_principal(grantee=grantee, actions=[action], resource_arns=[resource_arn])
+def grant(grantee: iam.IGrantable, actions: list[str], resource_arn: str) -> None:
+    iam.Grant.add_to_principal(grantee=grantee, actions=actions, resource_arns=[resource_arn])
+
+
+def check_generated_symbols(excluded: str) -> None:
+    """RequireEachIncludedType needs a symbol left to draw, and Cognito must count every one."""
+    remaining = SECRETS_MANAGER_PUNCTUATION - set(excluded)
+    if not remaining or not remaining <= cognito_password.SPECIAL_CHARACTERS:
+        raise ValueError(
+            f"generated demo passwords would draw symbols {sorted(remaining)}; Cognito counts only "
+            f"{sorted(cognito_password.SPECIAL_CHARACTERS)} and at least one must remain"
+        )

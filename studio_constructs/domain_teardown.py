@@ -1,11 +1,13 @@
 """Makes `cdk destroy` of a team stack work without console steps.
 
 CloudFormation cannot delete a domain that still has apps, spaces or profiles, and leaves
-the home EFS and SageMaker's NFS security groups behind. A `DomainTeardown` resource
-depends on the domain (through its DomainId), so on stack deletion it runs first: it
-deletes apps, spaces and profiles, then the domain with the team's EFS retention, then
-(retention Delete) the NFS security groups. CloudFormation then finds the domain gone and
-counts it as deleted.
+the home EFS and SageMaker's NFS security groups behind; their mount targets (network
+interfaces) and the groups keep the subnets and the VPC from being deleted. A
+`DomainTeardown` resource depends on the domain (through its DomainId), so on stack deletion
+it runs first: it deletes apps, spaces and profiles, then the domain with the team's EFS
+retention, then the home EFS's mount targets (retention Retain: the file system and its data
+stay, its id is logged; Delete: the file system goes too), then the NFS security groups.
+CloudFormation then finds the domain gone and counts it as deleted.
 
 One `DomainTeardownProvider` serves every team (in the infrastructure stack): per-team
 providers would cost 100 teams some 700 Lambda functions and IAM roles, against an
@@ -35,7 +37,7 @@ class DomainTeardownProvider(Construct):
             self,
             "Provider",
             code_dir="domain_teardown",
-            description="Deletes Studio apps, spaces, profiles, the domain and its NFS groups on stack delete",
+            description="Deletes Studio apps, spaces, profiles, the domain, its EFS mount targets and NFS groups",
             timeout=cdk.Duration.seconds(60),
             with_is_complete=True,
             query_interval=cdk.Duration.seconds(30),
@@ -50,6 +52,9 @@ class DomainTeardownProvider(Construct):
             return stack.format_arn(service=service, resource=resource, resource_name=name)
 
         in_vpc = {"ArnEquals": {"ec2:Vpc": arn("ec2", "vpc", vpc_id)}}
+        sagemaker_home_efs = {
+            "StringLike": {"aws:ResourceTag/ManagedByAmazonSageMakerResource": arn("sagemaker", "domain", "*")}
+        }
         statements = [
             (
                 Statement(
@@ -59,11 +64,11 @@ class DomainTeardownProvider(Construct):
                         "sagemaker:ListUserProfiles",
                         "ec2:DescribeSecurityGroups",
                         "elasticfilesystem:DescribeFileSystems",
-                        "elasticfilesystem:DescribeMountTargets",
                     ],
                     resources=["*"],
                 ),
-                "List/Describe calls of SageMaker, EC2 and EFS have no resource-level permissions.",
+                "List/Describe calls of SageMaker, EC2 and EFS (all file systems, to find the home EFS "
+                "by its tag) have no resource-level permissions.",
             ),
             (
                 Statement(actions=["sagemaker:DescribeDomain"], resources=[arn("sagemaker", "domain", "*")]),
@@ -104,19 +109,21 @@ class DomainTeardownProvider(Construct):
                     resources=[arn("ec2", "network-interface", "*")],
                     conditions=in_vpc,
                 ),
-                "EFS mount-target deletion removes its network interfaces; bounded to the Studio VPC.",
+                "EFS's DeleteMountTarget also needs the caller's permission to delete the mount target's "
+                "network interface, whose id EFS chooses; bounded to the Studio VPC.",
             ),
             (
                 Statement(
-                    actions=["elasticfilesystem:DeleteMountTarget", "elasticfilesystem:DeleteFileSystem"],
+                    actions=[
+                        "elasticfilesystem:DescribeMountTargets",
+                        "elasticfilesystem:DeleteMountTarget",
+                        "elasticfilesystem:DeleteFileSystem",
+                    ],
                     resources=[arn("elasticfilesystem", "file-system", "*")],
-                    conditions={
-                        "StringLike": {
-                            "aws:ResourceTag/ManagedByAmazonSageMakerResource": arn("sagemaker", "domain", "*")
-                        }
-                    },
+                    conditions=sagemaker_home_efs,
                 ),
-                "The home EFS id is chosen by SageMaker; only file systems tagged as a SageMaker domain's home.",
+                "SageMaker chooses the home EFS id; only file systems tagged as a SageMaker domain's home. "
+                "Mount targets go with either retention (they block the subnets), the file system with Delete.",
             ),
         ]
         for statement, _ in statements:

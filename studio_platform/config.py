@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from studio_platform import names
+from studio_platform import cognito_password, names
 from studio_platform.errors import ConfigError
 
 ContextGetter = Callable[[str], Any]
@@ -307,19 +307,11 @@ def load_demo_user(get: ContextGetter, teams: tuple[TeamConfig, ...]) -> DemoUse
 
 
 def check_password(password: str) -> None:
-    """The user pool's policy, checked before deploy so a weak password fails fast."""
-    rule = (
-        "the password must have at least 12 characters with upper case, lower case, "
-        "a digit and a symbol (the user pool's password policy)"
-    )
-    if (
-        len(password) < 12
-        or not any(c.isupper() for c in password)
-        or not any(c.islower() for c in password)
-        or not any(c.isdigit() for c in password)
-        or all(c.isalnum() for c in password)
-    ):
-        raise ConfigError("-c password", rule)
+    """The user pool's policy with Cognito's own character classes, checked before deploy so a
+    password Cognito would refuse fails synth; the error names the rule, never the password."""
+    broken_rule = cognito_password.policy_violation(password)
+    if broken_rule is not None:
+        raise ConfigError("-c password", broken_rule)
 
 
 def parse_admin_role_arns(value: Any) -> tuple[str, ...]:

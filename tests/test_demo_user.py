@@ -11,14 +11,17 @@ import tempfile
 from pathlib import Path
 
 import aws_cdk as cdk
+import boto3
 import pytest
 from aws_cdk import aws_cognito as cognito
 from aws_cdk.assertions import Match, Template
 from cdk_nag import AwsSolutionsChecks
+from moto import mock_aws
 
 from studio_constructs import demo_user as demo_user_module
 from studio_constructs.demo_user import DemoUser
 from studio_constructs.nag import acknowledge
+from studio_platform.config import check_password
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Xy7-Unmistakable.Pw-4242"
@@ -177,31 +180,71 @@ def test_synth_time_copy_of_the_password_is_removed(assembly):
     assert not Path(assembly["staging_dirs"][0]).exists()
 
 
+def granted(template: Template, service_prefixes: tuple[str, ...]) -> set[tuple[str, str]]:
+    """(action, resource) pairs of every statement for the given services."""
+    pairs = set()
+    for statement in statements(template):
+        actions = [statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]
+        resources_ = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        for action in actions:
+            if action.startswith(service_prefixes):
+                pairs.update((action, json.dumps(resource, sort_keys=True)) for resource in resources_)
+    return pairs
+
+
+PASSWORD_SERVICES = ("secretsmanager:", "s3:", "cognito-idp:")
+
+
 def test_password_actions_are_scoped_to_exact_resources(assembly):
     template = assembly["given"]
     pool_id, _ = only(resources(template, "AWS::Cognito::UserPool"))
     secret_id, _ = only(resources(template, "AWS::SecretsManager::Secret"))
     _, custom = only(resources(template, "Custom::DemoUserPassword"))
     key = custom["Properties"]["PasswordObject"]["Key"]
-    expected = {
-        "cognito-idp:AdminSetUserPassword": {"Fn::GetAtt": [pool_id, "Arn"]},
-        "secretsmanager:PutSecretValue": {"Ref": secret_id},
-        "s3:GetObject": f"arn:aws:s3:::cdk-hnb659fds-assets-111111111111-eu-central-1/{key}",
-    }
-    for action, resource in expected.items():
-        found = statements_with(template, action)
-        assert [s["Resource"] for s in found] == [resource], action
-        assert all(s["Action"] == action for s in found), "one action per statement, nothing more"
-    assert not statements_with(template, "secretsmanager:GetSecretValue")
+    secret = {"Ref": secret_id}
+    expected = [
+        ("cognito-idp:AdminSetUserPassword", {"Fn::GetAtt": [pool_id, "Arn"]}),
+        # Read AWSCURRENT, stage the new version as AWSPENDING, move AWSCURRENT once Cognito took it.
+        ("secretsmanager:GetSecretValue", secret),
+        ("secretsmanager:PutSecretValue", secret),
+        ("secretsmanager:UpdateSecretVersionStage", secret),
+        ("s3:GetObject", f"arn:aws:s3:::cdk-hnb659fds-assets-111111111111-eu-central-1/{key}"),
+    ]
+    assert granted(template, PASSWORD_SERVICES) == {(a, json.dumps(r, sort_keys=True)) for a, r in expected}
     assert "*" not in json.dumps([s["Resource"] for s in statements(template)]).replace('":*"', "")
 
 
 def test_generated_password_is_only_read_from_the_secret(assembly):
     template = assembly["generated"]
+    pool_id, _ = only(resources(template, "AWS::Cognito::UserPool"))
     secret_id, _ = only(resources(template, "AWS::SecretsManager::Secret"))
-    assert [s["Resource"] for s in statements_with(template, "secretsmanager:GetSecretValue")] == [{"Ref": secret_id}]
-    assert not statements_with(template, "secretsmanager:PutSecretValue")
-    assert not statements_with(template, "s3:GetObject")
+    expected = [
+        ("cognito-idp:AdminSetUserPassword", {"Fn::GetAtt": [pool_id, "Arn"]}),
+        ("secretsmanager:GetSecretValue", {"Ref": secret_id}),
+    ]
+    assert granted(template, PASSWORD_SERVICES) == {(a, json.dumps(r, sort_keys=True)) for a, r in expected}
+
+
+def test_generated_passwords_are_ones_cognito_accepts(assembly):
+    """Secrets Manager (moto's GetRandomPassword) with the template's own generator settings."""
+    _, secret = only(resources(assembly["generated"], "AWS::SecretsManager::Secret"))
+    generator = secret["Properties"]["GenerateSecretString"]
+    with mock_aws():
+        secrets_manager = boto3.client("secretsmanager", region_name="eu-central-1")
+        cognito = boto3.client("cognito-idp", region_name="eu-central-1")
+        policy = {"MinimumLength": 12, "RequireUppercase": True, "RequireLowercase": True}
+        policy.update(RequireNumbers=True, RequireSymbols=True)
+        pool_id = cognito.create_user_pool(PoolName="p", Policies={"PasswordPolicy": policy})["UserPool"]["Id"]
+        cognito.admin_create_user(UserPoolId=pool_id, Username="demo-user", MessageAction="SUPPRESS")
+        for _ in range(200):
+            password = secrets_manager.get_random_password(**generator)["RandomPassword"]
+            check_password(password)  # Cognito's documented rules, as synth checks `-c password`
+            cognito.admin_set_user_password(UserPoolId=pool_id, Username="demo-user", Password=password, Permanent=True)
+
+
+def test_excluding_every_symbol_is_refused_at_synth():
+    with pytest.raises(ValueError, match="at least one must remain"):
+        demo_user_module.check_generated_symbols(string.punctuation)
 
 
 def test_cdk_nag_has_no_open_findings(assembly):

@@ -142,14 +142,23 @@ def test_retain_passes_retain_to_delete_domain(stubs):
     assert stubs.poll(event(retention="Retain")) is False
 
 
-def test_retain_leaves_efs_and_groups_alone_and_logs_their_ids(stubs, actions):
+def test_retain_unmounts_the_home_efs_then_deletes_the_groups_and_logs_what_was_kept(stubs, actions):
+    """The data stays; its mount targets (interfaces in the Studio subnets) and the NFS groups go,
+    or the VPC cannot be deleted. No delete_file_system is queued: one would fail the test."""
     stubs.domain_gone()
     stubs.file_systems(file_system())
-    stubs.nfs_groups(*nfs_group_pair())  # no revoke/delete queued: any such call would fail the test
+    stubs.mount_targets(mount_target("fsmt-0000000000000001"), mount_target("fsmt-0000000000000002", "deleting"))
+    stubs.delete(stubs.efs, "delete_mount_target", {"MountTargetId": "fsmt-0000000000000001"})
+    assert stubs.poll(event(retention="Retain")) is False  # the groups wait for the mount targets
+
+    stubs.domain_gone()
+    stubs.file_systems(file_system(), file_system("deleting", fs_id="fs-0eeeeeeeeeeeeeeee"))
+    stubs.mount_targets()
+    expect_group_teardown(stubs)
     assert stubs.poll(event(retention="Retain")) is True
     retained = [fields for action, fields in actions if action == "home_efs_retained"]
     assert retained == [{"domain_id": DOMAIN_ID, "file_system_ids": [HOME_EFS],
-                         "security_group_ids": [INBOUND_SG, OUTBOUND_SG]}]
+                         "owner_tag": f"ManagedByAmazonSageMakerResource={DOMAIN_ARN}"}]
 
 
 def test_groups_in_use_by_releasing_enis_are_retried_on_a_later_poll(stubs):

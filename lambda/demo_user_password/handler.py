@@ -1,14 +1,19 @@
 """Custom resource: give the Cognito demo user its password, permanently.
 
 The password comes from the stack's Secrets Manager secret, or, when the operator chose it
-(`-c password=...`), from a file asset in the CDK bootstrap bucket; then it is first
-written into the secret so that the secret is always the one place to read it from.
+(`-c password=...`), from a file asset in the CDK bootstrap bucket. The secret and Cognito
+stay equal whatever step fails: a new password is staged in the secret as AWSPENDING, set in
+Cognito, and only then made AWSCURRENT; a refused one is unstaged again.
+A password equal to the secret's current value, for the same pool, user and secret as before,
+is not set again: every deploy sends an Update (the asset key is random each synth), and
+Cognito's password history (size 5) refuses re-setting a recent password.
 The password is never logged, returned as data or used as the physical resource id.
 Delete does nothing: CloudFormation deletes the user and the secret itself.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 from dataclasses import dataclass
@@ -20,7 +25,10 @@ from demo_password import aws
 
 # Cognito and S3 answers worth a sentence of their own in the CloudFormation event.
 ERROR_EXPLANATIONS = {
-    "InvalidPasswordException": "the password does not satisfy the user pool's password policy",
+    "InvalidPasswordException": (
+        "Cognito refused the password: it breaks the user pool's password policy or is one of "
+        "the user's recent passwords (password history)"
+    ),
     "UserNotFoundException": "the Cognito user does not exist",
     "ResourceNotFoundException": "the user pool or the secret does not exist",
     "NoSuchKey": "the password file is not in the CDK bootstrap bucket; run cdk deploy again",
@@ -71,6 +79,16 @@ class PasswordRequest:
     secret_id: str
     password_object: PasswordObject | None
     physical_resource_id: str | None
+    # Pool, user and secret of the previous deploy (Update only).
+    previous_target: tuple[str, str, str] | None = None
+
+    @property
+    def target(self) -> tuple[str, str, str]:
+        return (self.user_pool_id, self.username, self.secret_id)
+
+    @property
+    def same_target_as_before(self) -> bool:
+        return self.request_type == "Update" and self.previous_target == self.target
 
     @property
     def resource_id(self) -> str:
@@ -88,24 +106,72 @@ def parse_event(event: Mapping[str, Any]) -> PasswordRequest:
             secret_id=str(props["SecretId"]),
             password_object=PasswordObject(bucket=str(source["Bucket"]), key=str(source["Key"])) if source else None,
             physical_resource_id=event.get("PhysicalResourceId"),
+            previous_target=_target_of(event.get("OldResourceProperties")),
         )
     except (KeyError, TypeError) as missing:
         raise PasswordSetupError(f"custom resource property missing: {missing}") from None
 
 
-def apply_password(request: PasswordRequest, clients: aws.AwsClients) -> None:
-    if request.password_object is not None:
-        password = aws.read_password_object(
-            clients, bucket=request.password_object.bucket, key=request.password_object.key
-        )
-        if not password or len(password.encode("utf-8")) > aws.MAX_PASSWORD_BYTES:
-            raise PasswordSetupError("the password file is empty or too large to be a password")
-        aws.write_secret(clients, secret_id=request.secret_id, value=password)
+def _target_of(old_props: Mapping[str, Any] | None) -> tuple[str, str, str] | None:
+    if not old_props:
+        return None
+    return (str(old_props.get("UserPoolId")), str(old_props.get("Username")), str(old_props.get("SecretId")))
+
+
+def apply_password(request: PasswordRequest, clients: aws.AwsClients) -> str:
+    """Make Cognito and the secret's AWSCURRENT hold the password; "set" or "unchanged"."""
+    if request.password_object is None:
+        current = aws.read_current_secret(clients, secret_id=request.secret_id)
+        password = current.value
     else:
-        password = aws.read_secret(clients, secret_id=request.secret_id)
-    aws.set_permanent_password(
-        clients, user_pool_id=request.user_pool_id, username=request.username, password=password
-    )
+        password = _read_password_file(request.password_object, clients)
+        current = aws.read_current_secret(clients, secret_id=request.secret_id)
+    in_secret_already = hmac.compare_digest(password.encode("utf-8"), current.value.encode("utf-8"))
+    if in_secret_already and request.same_target_as_before:
+        return "unchanged"
+    if in_secret_already:  # a new user or pool, or the generated password
+        _set_in_cognito(request, clients, password)
+        return "set"
+    pending_version = aws.stage_pending_secret(clients, secret_id=request.secret_id, value=password)
+    try:
+        _set_in_cognito(request, clients, password)
+    except ClientError:
+        _withdraw_refused(request, clients, pending_version)
+        raise
+    try:
+        aws.promote_to_current(
+            clients, secret_id=request.secret_id, version_id=pending_version, current_version_id=current.version_id
+        )
+    except ClientError as error:
+        raise PasswordSetupError(
+            f"{explain(error)}; Cognito already has the new password, which is secret version "
+            f"{pending_version} (label AWSPENDING) while AWSCURRENT is still {current.version_id}: run "
+            f"aws secretsmanager update-secret-version-stage --secret-id {request.secret_id} --version-stage "
+            f"AWSCURRENT --move-to-version-id {pending_version} --remove-from-version-id {current.version_id}"
+        ) from None
+    return "set"
+
+
+def _read_password_file(source: PasswordObject, clients: aws.AwsClients) -> str:
+    password = aws.read_password_object(clients, bucket=source.bucket, key=source.key)
+    if not password or len(password.encode("utf-8")) > aws.MAX_PASSWORD_BYTES:
+        raise PasswordSetupError("the password file is empty or too large to be a password")
+    return password
+
+
+def _set_in_cognito(request: PasswordRequest, clients: aws.AwsClients, password: str) -> None:
+    aws.set_permanent_password(clients, user_pool_id=request.user_pool_id, username=request.username, password=password)
+
+
+def _withdraw_refused(request: PasswordRequest, clients: aws.AwsClients, pending_version: str) -> None:
+    """Unstage the refused password; AWSCURRENT never moved, so a failure here changes nothing."""
+    try:
+        aws.withdraw_pending(clients, secret_id=request.secret_id, version_id=pending_version)
+    except ClientError as error:
+        LOG.warning(
+            "refused password still labelled AWSPENDING",
+            extra={"fields": {"versionId": pending_version, "reason": str(explain(error))}},
+        )
 
 
 def explain(error: ClientError) -> PasswordSetupError:
@@ -140,10 +206,10 @@ def on_event(event: Mapping[str, Any], context: Any = None, *, clients: aws.AwsC
     if request.request_type not in ("Create", "Update"):
         raise PasswordSetupError(f"unknown RequestType {request.request_type!r}")
     try:
-        apply_password(request, clients or _aws_clients())
-    except ClientError as error:
-        failure = explain(error)
+        outcome = apply_password(request, clients or _aws_clients())
+    except (ClientError, PasswordSetupError) as error:
+        failure = explain(error) if isinstance(error, ClientError) else error
         LOG.error("demo user password not set", extra={"fields": {**fields, "reason": str(failure)}})
         raise failure from None
-    LOG.info("demo user password set", extra={"fields": fields})
+    LOG.info(f"demo user password {outcome}", extra={"fields": {**fields, "outcome": outcome}})
     return {"PhysicalResourceId": request.resource_id}

@@ -15,7 +15,8 @@ from .request import HomeEfsRetention, TeardownRequest
 
 
 def advance_teardown(*, aws: Aws, request: TeardownRequest) -> bool:
-    """True once the domain and (with Delete) its home EFS and NFS groups are gone."""
+    """True once the domain, the home EFS's mount targets (with Delete: the EFS itself) and the
+    NFS groups are gone, so nothing of the domain is left in the Studio subnets."""
     try:
         return _advance(aws, request)
     except RetryLater as reason:
@@ -28,13 +29,27 @@ def _advance(aws: Aws, request: TeardownRequest) -> bool:
     if domain is not None:
         _remove_domain_step(aws, request=request, domain=domain)
         return False
-    if request.home_efs_retention is HomeEfsRetention.DELETE:
-        if not network.remove_home_file_systems(aws, domain_arn=request.domain_arn):
-            return False
-        if not network.delete_nfs_security_groups(aws, vpc_id=request.vpc_id, domain_id=request.domain_id):
-            return False
+    file_systems = network.find_home_file_systems(aws, domain_arn=request.domain_arn)
+    retain = request.home_efs_retention is HomeEfsRetention.RETAIN
+    if retain:
+        released = network.unmount_retained_file_systems(aws, file_systems=file_systems)
     else:
-        network.log_retained(aws, domain_arn=request.domain_arn, vpc_id=request.vpc_id, domain_id=request.domain_id)
+        released = network.remove_home_file_systems(aws, file_systems=file_systems)
+    # The mount targets' interfaces use the inbound NFS group: the groups go only after them.
+    if not released:
+        return False
+    if not network.delete_nfs_security_groups(aws, vpc_id=request.vpc_id, domain_id=request.domain_id):
+        return False
+    if retain:
+        # The data stays in the account: say where, for whoever restores or deletes it later.
+        log_action(
+            "home_efs_retained",
+            domain_id=request.domain_id,
+            file_system_ids=[
+                fs.file_system_id for fs in file_systems if fs.life_cycle_state not in network.GONE_OR_GOING_STATES
+            ],
+            owner_tag=f"{network.SAGEMAKER_OWNER_TAG}={request.domain_arn}",
+        )
     log_action("teardown_complete", domain_id=request.domain_id, home_efs=request.home_efs_retention.value)
     return True
 

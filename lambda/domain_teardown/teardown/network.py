@@ -2,6 +2,8 @@
 
 Neither is in the stack, and neither is reachable through the domain once it is gone:
 the EFS is found by SageMaker's tag (value = domain ARN), the groups by their fixed names.
+Whatever the retention, nothing may stay in the Studio subnets: a retained EFS keeps its
+data but loses its mount targets, and the NFS groups go, or the VPC cannot be deleted.
 """
 
 from __future__ import annotations
@@ -40,13 +42,13 @@ def find_home_file_systems(aws: Aws, *, domain_arn: str) -> list[HomeFileSystem]
     ]
 
 
-def remove_home_file_systems(aws: Aws, *, domain_arn: str) -> bool:
-    """True once every home EFS of the domain is gone or being deleted.
+def remove_home_file_systems(aws: Aws, *, file_systems: list[HomeFileSystem]) -> bool:
+    """Retention Delete: True once every home EFS of the domain is gone or being deleted.
 
     SageMaker deletes it itself when RetentionPolicy is Delete; this only finishes what it left.
     """
     settled = True
-    for file_system in find_home_file_systems(aws, domain_arn=domain_arn):
+    for file_system in file_systems:
         if file_system.life_cycle_state in GONE_OR_GOING_STATES:
             log_action("home_efs_checked", file_system_id=file_system.file_system_id,
                        state=file_system.life_cycle_state)
@@ -55,7 +57,37 @@ def remove_home_file_systems(aws: Aws, *, domain_arn: str) -> bool:
     return settled
 
 
+def unmount_retained_file_systems(aws: Aws, *, file_systems: list[HomeFileSystem]) -> bool:
+    """Retention Retain: True once no home EFS of the domain has a mount target left.
+
+    The file system and its data stay; its mount targets are network interfaces in the
+    Studio subnets (using the inbound NFS group), and they would block deleting both.
+    """
+    settled = True
+    for file_system in file_systems:
+        if file_system.life_cycle_state not in GONE_OR_GOING_STATES:
+            settled = _delete_mount_targets(aws, file_system_id=file_system.file_system_id) and settled
+    return settled
+
+
 def _remove_file_system(aws: Aws, *, file_system_id: str) -> bool:
+    # The file system cannot go while any mount target exists, even one being deleted.
+    if not _delete_mount_targets(aws, file_system_id=file_system_id):
+        return False
+    outcome = request_delete(
+        aws,
+        action="delete_home_efs",
+        service="efs",
+        operation="delete_file_system",
+        resource=f"file system {file_system_id}",
+        FileSystemId=file_system_id,
+    )
+    return outcome is not DeleteOutcome.BUSY
+
+
+def _delete_mount_targets(aws: Aws, *, file_system_id: str) -> bool:
+    """Requests the delete of every mount target; True only once none is listed any more
+    (DeleteMountTarget is asynchronous: a target stays listed while `deleting`)."""
     mount_targets = list(
         aws.pages(
             "efs",
@@ -67,28 +99,17 @@ def _remove_file_system(aws: Aws, *, file_system_id: str) -> bool:
             FileSystemId=file_system_id,
         )
     )
-    if mount_targets:
-        for target in mount_targets:
-            if target.get("LifeCycleState") not in GONE_OR_GOING_STATES:
-                request_delete(
-                    aws,
-                    action="delete_mount_target",
-                    service="efs",
-                    operation="delete_mount_target",
-                    resource=f"mount target {target['MountTargetId']} of {file_system_id}",
-                    MountTargetId=target["MountTargetId"],
-                )
-        # The file system cannot go while any mount target exists, even one being deleted.
-        return False
-    outcome = request_delete(
-        aws,
-        action="delete_home_efs",
-        service="efs",
-        operation="delete_file_system",
-        resource=f"file system {file_system_id}",
-        FileSystemId=file_system_id,
-    )
-    return outcome is not DeleteOutcome.BUSY
+    for target in mount_targets:
+        if target.get("LifeCycleState") not in GONE_OR_GOING_STATES:
+            request_delete(
+                aws,
+                action="delete_mount_target",
+                service="efs",
+                operation="delete_mount_target",
+                resource=f"mount target {target['MountTargetId']} of {file_system_id}",
+                MountTargetId=target["MountTargetId"],
+            )
+    return not mount_targets
 
 
 def find_nfs_security_groups(aws: Aws, *, vpc_id: str, domain_id: str) -> list[dict[str, Any]]:
@@ -162,15 +183,3 @@ def _permissions_referencing(rules: list[dict[str, Any]], referenced_ids: set[st
                 permission[port_key] = rule[port_key]
         permissions.append(permission)
     return permissions
-
-
-def log_retained(aws: Aws, *, domain_arn: str, vpc_id: str, domain_id: str) -> None:
-    """Retain: touch nothing, but say what was kept so an operator can find it later."""
-    file_systems = find_home_file_systems(aws, domain_arn=domain_arn)
-    groups = find_nfs_security_groups(aws, vpc_id=vpc_id, domain_id=domain_id)
-    log_action(
-        "home_efs_retained",
-        domain_id=domain_id,
-        file_system_ids=[fs.file_system_id for fs in file_systems],
-        security_group_ids=[group["GroupId"] for group in groups],
-    )

@@ -1,0 +1,1 @@
+"""Keeps an AWS Budget's notifications and subscribers as the custom resource's properties say."""
