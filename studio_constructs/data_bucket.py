@@ -10,6 +10,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from studio_constructs.checkov import skip_cdk_singleton_handler_checks, skip_checkov
 from studio_constructs.nag import acknowledge, finding_ref, ignore_cdk_provider_lint
 
 DATA_ACTIONS = ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:AbortMultipartUpload", "s3:RestoreObject"]
@@ -56,6 +57,12 @@ class TeamDataBucket(Construct):
             self.access_log_bucket,
             "AwsSolutions-S1",
             "This is the access-log target of the team data bucket; logging a log bucket would recurse.",
+        )
+        skip_checkov(
+            self.access_log_bucket,
+            "CKV_AWS_18",
+            "This is the access-log target of the team data bucket; logging a log bucket would recurse. "
+            "Reads of it are limited by the account's IAM and the TLS-only bucket policy.",
         )
 
         self.bucket = s3.Bucket(
@@ -116,6 +123,7 @@ class TeamDataBucket(Construct):
             provider_id = "Custom::S3AutoDeleteObjectsCustomResourceProvider"
             allowed.append(cdk.Stack.of(self).node.find_child(provider_id).role_arn)
             ignore_cdk_provider_lint(self, provider_id)
+            skip_cdk_singleton_handler_checks(self, provider_id)
         self.bucket.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="DataAccessOnlyForTheTeam",

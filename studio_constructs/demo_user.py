@@ -113,7 +113,13 @@ class DemoUser(Construct):
             "Demo user's password: rotating it would silently lock the demo user out of Cognito, "
             "whose password is set once by this stack's custom resource",
         )
-        skip_checkov(secret, "CKV_AWS_149", "Demo user's password, encrypted with the aws/secretsmanager key; IAM limits reads to this stack's provider function and account admins, and a customer key would only keep out those admins, which a demo password does not need.")
+        skip_checkov(
+            secret,
+            "CKV_AWS_149",
+            "Demo user's password, encrypted with the aws/secretsmanager key; IAM limits reads to this stack's "
+            "provider function and account admins, and a customer key would only keep out those admins, which a "
+            "demo password does not need.",
+        )
         self.password_secret: secretsmanager.ISecret = secret
 
         provider = PythonCustomResourceProvider(

@@ -9,6 +9,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from studio_constructs.checkov import skip_cdk_singleton_handler_checks
 from studio_constructs.nag import ignore_cdk_provider_lint
 
 # Interface endpoints VPC-only Studio needs (see docs/vpc-only-studio.md): SageMaker API and
@@ -72,6 +73,7 @@ class StudioNetwork(Construct):
             traffic_type=ec2.FlowLogTrafficType.ALL,
         )
         ignore_cdk_provider_lint(self, "Custom::VpcRestrictDefaultSGCustomResourceProvider")
+        skip_cdk_singleton_handler_checks(self, "Custom::VpcRestrictDefaultSGCustomResourceProvider")
         self.subnets = self.vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
         # Zones are pinned on purpose (context availability-zones): a lookup would need AWS
         # credentials at synth time. Told to CDK's validation and to cfn-lint (W3010).

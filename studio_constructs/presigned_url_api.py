@@ -14,6 +14,7 @@ from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from studio_constructs.policy import Statement
+from studio_constructs.checkov import skip_checkov
 from studio_constructs.nag import acknowledge, acknowledge_wildcards
 from studio_constructs.python_function import PythonFunction
 
@@ -114,6 +115,12 @@ class PresignedUrlApi(Construct):
             removal_policy=cdk.RemovalPolicy.DESTROY,
         )
         self.api.deployment_stage.node.add_dependency(execution_logs)
+        skip_checkov(
+            self.api.deployment_stage,
+            "CKV_AWS_120",
+            "No API cache on purpose: every response is a per-user presigned Studio URL valid 60 s; a cache "
+            "would hand one user's URL to another or serve expired ones.",
+        )
         authorizer = apigateway.CognitoUserPoolsAuthorizer(self, "Authorizer", cognito_user_pools=[user_pool])
         validator = self.api.add_request_validator(
             "RequestValidator", validate_request_parameters=True, validate_request_body=True

@@ -17,6 +17,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
+from studio_constructs.checkov import skip_checkov, skip_cdk_function_checks, skip_project_function_checks
 from studio_constructs.nag import acknowledge, finding_ref, ignore_redundant_depends_on
 
 LAMBDA_ROOT = Path(__file__).resolve().parent.parent / "lambda"
@@ -71,6 +72,7 @@ class PythonFunction(Construct):
         # Only the function's own log group; the role has no managed policy.
         self.log_group.grant_write(self.role)
         ignore_redundant_depends_on(self.function)
+        skip_project_function_checks(self.function, has_environment=bool(environment))
         if tracing:
             acknowledge(
                 self.role,
@@ -140,9 +142,11 @@ class PythonCustomResourceProvider(Construct):
             framework_complete_and_timeout_role=waiter_role,
             log_group=framework_logs,
             disable_waiter_state_machine_logging=False if with_is_complete else None,
-            waiter_state_machine_log_options=cr.LogOptions(destination=framework_logs, level=sfn.LogLevel.ALL, include_execution_data=True)
-            if with_is_complete
-            else None,
+            waiter_state_machine_log_options=(
+                cr.LogOptions(destination=framework_logs, level=sfn.LogLevel.ALL, include_execution_data=True)
+                if with_is_complete
+                else None
+            ),
         )
         self.service_token = self.provider.service_token
         handlers = [self.handler.function, *([is_complete] if is_complete else [])]
@@ -172,9 +176,16 @@ class PythonCustomResourceProvider(Construct):
             framework = self.provider.node.try_find_child(name)
             if framework is not None:
                 ignore_redundant_depends_on(framework)
+                skip_cdk_function_checks(framework)
         waiter = self.provider.node.try_find_child("waiter-state-machine")
         if waiter is not None:
             ignore_redundant_depends_on(waiter)
+            skip_checkov(
+                waiter.node.find_child("Role").node.find_child("DefaultPolicy"),
+                "CKV_AWS_111",
+                "Step Functions log delivery (logs:CreateLogDelivery, PutResourcePolicy and friends) has no "
+                "resource-level permissions; aws-cdk-lib grants it for the waiter's own execution log.",
+            )
         if waiter is not None and framework_role.node.id == "FrameworkWaiterRole":
             acknowledge(
                 waiter,
