@@ -50,6 +50,10 @@ class InfrastructureStack(cdk.Stack):
             self, "DomainTeardownProvider", vpc_id=self.vpc.vpc_id
         )
         self.budget_notifications_provider = BudgetNotificationsProvider(self, "BudgetNotificationsProvider")
+        # Exported even while no team has a budget: otherwise the first budget adds the export in
+        # the same deploy a team stack (deployed alone) imports it, and the last one removes it
+        # while still imported.
+        self.export_value(self.budget_notifications_provider.service_token)
         cdk.CfnOutput(self, "VpcId", value=self.vpc.vpc_id, description="The Studio VPC")
 
     @property
