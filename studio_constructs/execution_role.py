@@ -3,10 +3,12 @@
 Three managed policies, each reviewable on its own:
 - `TeamSageMakerAccess`: create with the team tag, manage what carries it, plus the
   plumbing jobs need (logs, metrics, image pulls, VPC network interfaces, org roles).
-- `TeamGuardrails`: explicit Deny statements that no later Allow can undo.
+- `TeamGuardrails`: explicit Deny statements that no later Allow can undo; among them the
+  team boundary: nothing tagged with another team's DomainName can be touched or re-tagged.
 - `TeamStudioDomainAccess` (from `allow_studio_domain`): apps and spaces of the team's
-  domain only. Separate because the domain references this role: a policy attached after
-  the domain exists breaks the role <-> domain cycle.
+  domain only (a Deny for every other domain), and the caller's own profile for
+  CreatePresignedDomainUrl. Separate because the domain references this role: a policy
+  attached after the domain exists breaks the role <-> domain cycle.
 Bucket and key access come from their constructs' `grant_*` methods.
 """
 
@@ -19,107 +21,22 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from studio_constructs.execution_role_actions import (
+    ADMIN_SAGEMAKER_ACTIONS,
+    BUCKET_ADMIN_ACTIONS,
+    CREATED_RESOURCE_TYPES,
+    CREATE_ACTIONS,
+    DOMAIN_BOUND_ACTIONS,
+    IAM_CHANGE_ACTIONS,
+    INSTANCE_TYPE_ACTIONS,
+    JOB_ACTIONS,
+    MANAGE_TAGGED_ACTIONS,
+    OWN_PROFILE,
+    READ_ONLY_UNSCOPED_ACTIONS,
+    STUDIO_DOMAIN_ACTIONS,
+)
 from studio_constructs.nag import acknowledge_wildcards
 from studio_constructs.policy import Statement, policy_document
-
-CREATE_ACTIONS = [
-    "sagemaker:CreateTrainingJob",
-    "sagemaker:CreateProcessingJob",
-    "sagemaker:CreateTransformJob",
-    "sagemaker:CreateHyperParameterTuningJob",
-    "sagemaker:CreateAutoMLJob",
-    "sagemaker:CreateAutoMLJobV2",
-    "sagemaker:CreateModel",
-    "sagemaker:CreateModelPackage",
-    "sagemaker:CreateModelPackageGroup",
-    "sagemaker:CreateEndpointConfig",
-    "sagemaker:CreateEndpoint",
-    "sagemaker:CreateExperiment",
-    "sagemaker:CreateTrial",
-    "sagemaker:CreateTrialComponent",
-    "sagemaker:CreatePipeline",
-]
-MANAGE_TAGGED_ACTIONS = [
-    "sagemaker:Describe*",
-    "sagemaker:Update*",
-    "sagemaker:Delete*",
-    "sagemaker:Stop*",
-    "sagemaker:StartPipelineExecution",
-    "sagemaker:InvokeEndpoint",
-    "sagemaker:ListTags",
-    "sagemaker:AssociateTrialComponent",
-    "sagemaker:DisassociateTrialComponent",
-    "sagemaker:BatchPutMetrics",
-]
-READ_ONLY_UNSCOPED_ACTIONS = ["sagemaker:List*", "sagemaker:Search", "sagemaker:GetSearchSuggestions"]
-# Actions that carry `sagemaker:InstanceTypes`: where the cost of a team is decided.
-INSTANCE_TYPE_ACTIONS = [
-    "sagemaker:CreateApp",
-    "sagemaker:CreateSpace",
-    "sagemaker:UpdateSpace",
-    "sagemaker:CreateTrainingJob",
-    "sagemaker:CreateProcessingJob",
-    "sagemaker:CreateTransformJob",
-    "sagemaker:CreateHyperParameterTuningJob",
-    "sagemaker:CreateEndpointConfig",
-    "sagemaker:CreateNotebookInstance",
-]
-JOB_ACTIONS = [
-    "sagemaker:CreateTrainingJob",
-    "sagemaker:CreateProcessingJob",
-    "sagemaker:CreateTransformJob",
-    "sagemaker:CreateHyperParameterTuningJob",
-]
-ADMIN_SAGEMAKER_ACTIONS = [
-    "sagemaker:CreateDomain",
-    "sagemaker:UpdateDomain",
-    "sagemaker:DeleteDomain",
-    "sagemaker:CreateUserProfile",
-    "sagemaker:UpdateUserProfile",
-    "sagemaker:DeleteUserProfile",
-    "sagemaker:CreatePresignedDomainUrl",
-]
-BUCKET_ADMIN_ACTIONS = [
-    "s3:CreateBucket",
-    "s3:DeleteBucket",
-    "s3:PutBucketPolicy",
-    "s3:DeleteBucketPolicy",
-    "s3:PutBucketAcl",
-    "s3:PutEncryptionConfiguration",
-    "s3:PutBucketPublicAccessBlock",
-]
-IAM_CHANGE_ACTIONS = [
-    "iam:CreateRole",
-    "iam:DeleteRole",
-    "iam:UpdateRole",
-    "iam:UpdateAssumeRolePolicy",
-    "iam:PutRolePolicy",
-    "iam:DeleteRolePolicy",
-    "iam:AttachRolePolicy",
-    "iam:DetachRolePolicy",
-    "iam:PutRolePermissionsBoundary",
-    "iam:DeleteRolePermissionsBoundary",
-    "iam:TagRole",
-    "iam:UntagRole",
-    "iam:CreatePolicy",
-    "iam:CreatePolicyVersion",
-    "iam:DeletePolicy",
-    "iam:DeletePolicyVersion",
-    "iam:SetDefaultPolicyVersion",
-    "iam:CreateUser",
-    "iam:CreateAccessKey",
-]
-STUDIO_DOMAIN_ACTIONS = [
-    "sagemaker:CreateApp",
-    "sagemaker:DeleteApp",
-    "sagemaker:DescribeApp",
-    "sagemaker:CreateSpace",
-    "sagemaker:UpdateSpace",
-    "sagemaker:DeleteSpace",
-    "sagemaker:DescribeSpace",
-    "sagemaker:AddTags",
-    "sagemaker:ListTags",
-]
 
 
 class TeamExecutionRole(Construct):
@@ -199,11 +116,21 @@ class TeamExecutionRole(Construct):
                 statement(
                     sid="TagOnCreateWithTeamTag",
                     actions=["sagemaker:AddTags"],
-                    resources=any_sagemaker,
-                    conditions=team_request_tag,
+                    resources=[
+                        stack.format_arn(service="sagemaker", resource=kind, resource_name="*")
+                        for kind in CREATED_RESOURCE_TYPES
+                    ],
+                    # sagemaker:TaggingAction is present only when tags travel with a Create call:
+                    # a standalone AddTags (re-tagging an existing resource) never matches.
+                    conditions={
+                        "StringEquals": {
+                            "aws:RequestTag/DomainName": self.team,
+                            "sagemaker:TaggingAction": [action.split(":")[1] for action in CREATE_ACTIONS],
+                        }
+                    },
                 ),
                 "Tag-on-create needs AddTags on the new resource, whose name is chosen at run time; "
-                "bounded by the team request tag.",
+                "bounded to the types the team creates, to Create calls and to the team request tag.",
             ),
             # Studio tags what it creates with its own keys (sagemaker:domain-arn, ...) and no
             # DomainName; those calls must pass on resources the team already owns.
@@ -316,9 +243,32 @@ class TeamExecutionRole(Construct):
         ]
 
     def _guardrail_statements(self, key_arn: str, instance_types: Sequence[str]) -> list[Statement]:
+        stack = cdk.Stack.of(self)
         return [
             Statement(
                 sid="DenyDomainAndProfileChanges", deny=True, actions=ADMIN_SAGEMAKER_ACTIONS, resources=["*"]
+            ),
+            # The team boundary: whatever carries another team's DomainName tag is untouchable
+            # (no describe, tag, untag, stop or delete), so re-tagging cannot move it across.
+            Statement(
+                sid="DenyResourcesOfOtherTeams",
+                deny=True,
+                actions=["sagemaker:*", "kms:*"],
+                resources=["*"],
+                conditions={
+                    "Null": {"aws:ResourceTag/DomainName": "false"},
+                    "StringNotEquals": {"aws:ResourceTag/DomainName": self.team},
+                },
+            ),
+            Statement(
+                sid="DenyPresignedUrlsOfOtherProfiles",
+                deny=True,
+                actions=["sagemaker:CreatePresignedDomainUrl"],
+                resources=[],
+                not_resources=[stack.format_arn(service="sagemaker", resource="user-profile", resource_name=OWN_PROFILE)],
+            ),
+            Statement(
+                sid="DenyPassingOtherRoles", deny=True, actions=["iam:PassRole"], resources=[], not_resources=[self.role.role_arn]
             ),
             Statement(sid="DenyBucketAdministration", deny=True, actions=BUCKET_ADMIN_ACTIONS, resources=["*"]),
             Statement(sid="DenyIamChanges", deny=True, actions=IAM_CHANGE_ACTIONS, resources=["*"]),
@@ -329,20 +279,22 @@ class TeamExecutionRole(Construct):
                 resources=["*"],
                 conditions={"ForAnyValue:StringNotLike": {"sagemaker:InstanceTypes": list(instance_types)}},
             ),
-            # A missing key counts as "not equal": jobs must name the team key explicitly.
+            # A missing key counts as "not equal": jobs must name the team key's ARN explicitly.
+            # StringNotEquals, not ArnNotEquals: a key id or alias is no ARN, and ArnNotEquals
+            # does not match a value that is no ARN, so it would let a foreign key id through.
             Statement(
                 sid="DenyJobVolumesWithoutTeamKey",
                 deny=True,
                 actions=JOB_ACTIONS,
                 resources=["*"],
-                conditions={"StringNotEquals": {"sagemaker:VolumeKmsKey": key_arn}},
+                conditions={"StringNotEquals": {"sagemaker:VolumeKmsKeyArn": key_arn}},
             ),
             Statement(
                 sid="DenyJobOutputsWithoutTeamKey",
                 deny=True,
-                actions=["sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob", "sagemaker:CreateTransformJob"],
+                actions=JOB_ACTIONS,
                 resources=["*"],
-                conditions={"StringNotEquals": {"sagemaker:OutputKmsKey": key_arn}},
+                conditions={"StringNotEquals": {"sagemaker:OutputKmsKeyArn": key_arn}},
             ),
             # The DomainName tag is the team boundary: it may be set only to this team, never removed.
             Statement(
@@ -371,14 +323,28 @@ class TeamExecutionRole(Construct):
             stack.format_arn(service="sagemaker", resource=kind, resource_name=f"{domain_id}/*")
             for kind in ("app", "space")
         ]
+        profiles = stack.format_arn(service="sagemaker", resource="user-profile", resource_name=f"{domain_id}/*")
         statements = [
             Statement(sid="AppsAndSpacesOfTeamDomain", actions=STUDIO_DOMAIN_ACTIONS, resources=resources),
+            Statement(
+                sid="OpenOwnProfileInStudio",
+                actions=["sagemaker:CreatePresignedDomainUrl"],
+                resources=[stack.format_arn(service="sagemaker", resource="user-profile", resource_name=OWN_PROFILE)],
+            ),
+            # Apps and spaces of another domain stay out of reach even if they carried this team's tag.
+            Statement(
+                sid="DenyAppsAndSpacesOfOtherDomains",
+                deny=True,
+                actions=DOMAIN_BOUND_ACTIONS,
+                resources=[],
+                not_resources=[*resources, profiles],
+            ),
             Statement(
                 sid="DescribeTeamDomainAndProfiles",
                 actions=["sagemaker:DescribeDomain", "sagemaker:DescribeUserProfile"],
                 resources=[
                     stack.format_arn(service="sagemaker", resource="domain", resource_name=domain_id),
-                    stack.format_arn(service="sagemaker", resource="user-profile", resource_name=f"{domain_id}/*"),
+                    profiles,
                 ],
             ),
         ]

@@ -21,6 +21,8 @@ class Statement:
     conditions: Mapping[str, Any] | None = None
     deny: bool = False
     principals: Sequence[iam.IPrincipal] = field(default_factory=tuple)
+    # Set instead of `resources` for "everything but these" (a Deny that spares the team's own ARNs).
+    not_resources: Sequence[str] = ()
 
     def to_json(self) -> dict[str, Any]:
         if self.principals:
@@ -28,8 +30,11 @@ class Statement:
         document: dict[str, Any] = {
             "Effect": "Deny" if self.deny else "Allow",
             "Action": list(self.actions),
-            "Resource": list(self.resources),
         }
+        if self.not_resources:
+            document["NotResource"] = list(self.not_resources)
+        else:
+            document["Resource"] = list(self.resources)
         if self.sid:
             document["Sid"] = self.sid
         if self.conditions:
@@ -41,7 +46,8 @@ class Statement:
             sid=self.sid,
             effect=iam.Effect.DENY if self.deny else iam.Effect.ALLOW,
             actions=list(self.actions),
-            resources=list(self.resources),
+            resources=list(self.resources) or None,
+            not_resources=list(self.not_resources) or None,
             conditions=dict(self.conditions) if self.conditions else None,
             principals=list(self.principals) or None,
         )

@@ -149,7 +149,9 @@ def test_guardrails_really_deny(template):
         "ForAnyValue:StringNotLike": {"sagemaker:InstanceTypes": ["system", "ml.t3.medium", "ml.m5.large"]}
     }
     assert "sagemaker:CreateApp" in instance["Action"] and "sagemaker:CreateTrainingJob" in instance["Action"]
-    assert "sagemaker:VolumeKmsKey" in statements["DenyJobVolumesWithoutTeamKey"]["Condition"]["StringNotEquals"]
+    # The keys the service authorization reference lists for jobs today (VolumeKmsKey/OutputKmsKey are deprecated).
+    assert "sagemaker:VolumeKmsKeyArn" in statements["DenyJobVolumesWithoutTeamKey"]["Condition"]["StringNotEquals"]
+    assert "sagemaker:OutputKmsKeyArn" in statements["DenyJobOutputsWithoutTeamKey"]["Condition"]["StringNotEquals"]
     foreign = statements["DenyForeignTeamTag"]["Condition"]
     assert foreign["StringNotEquals"] == {"aws:RequestTag/DomainName": TEAM}
     assert foreign["Null"] == {"aws:RequestTag/DomainName": "false"}
