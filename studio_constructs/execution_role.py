@@ -268,7 +268,11 @@ class TeamExecutionRole(Construct):
                 not_resources=[stack.format_arn(service="sagemaker", resource="user-profile", resource_name=OWN_PROFILE)],
             ),
             Statement(
-                sid="DenyPassingOtherRoles", deny=True, actions=["iam:PassRole"], resources=[], not_resources=[self.role.role_arn]
+                sid="DenyPassingOtherRoles",
+                deny=True,
+                actions=["iam:PassRole"],
+                resources=[],
+                not_resources=[self.role.role_arn],
             ),
             Statement(sid="DenyBucketAdministration", deny=True, actions=BUCKET_ADMIN_ACTIONS, resources=["*"]),
             Statement(sid="DenyIamChanges", deny=True, actions=IAM_CHANGE_ACTIONS, resources=["*"]),
