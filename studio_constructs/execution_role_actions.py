@@ -108,7 +108,7 @@ IAM_CHANGE_ACTIONS = [
     "iam:CreateUser",
     "iam:CreateAccessKey",
 ]
-STUDIO_DOMAIN_ACTIONS = [
+APP_AND_SPACE_ACTIONS = [
     "sagemaker:CreateApp",
     "sagemaker:DeleteApp",
     "sagemaker:DescribeApp",
@@ -116,20 +116,10 @@ STUDIO_DOMAIN_ACTIONS = [
     "sagemaker:UpdateSpace",
     "sagemaker:DeleteSpace",
     "sagemaker:DescribeSpace",
-    "sagemaker:AddTags",
-    "sagemaker:ListTags",
 ]
+STUDIO_DOMAIN_ACTIONS = [*APP_AND_SPACE_ACTIONS, "sagemaker:AddTags", "sagemaker:ListTags"]
 # Actions on apps, spaces and profiles that must never reach another domain, whatever the tags say.
-DOMAIN_BOUND_ACTIONS = [
-    "sagemaker:CreateApp",
-    "sagemaker:DeleteApp",
-    "sagemaker:DescribeApp",
-    "sagemaker:CreateSpace",
-    "sagemaker:UpdateSpace",
-    "sagemaker:DeleteSpace",
-    "sagemaker:DescribeSpace",
-    "sagemaker:CreatePresignedDomainUrl",
-]
+DOMAIN_BOUND_ACTIONS = [*APP_AND_SPACE_ACTIONS, "sagemaker:CreatePresignedDomainUrl"]
 # Studio's own profile of the calling session: SageMaker sets both keys on the execution role's
 # session of a Studio user ("Give your users access to spaces" in the SageMaker guide).
 OWN_PROFILE = "${sagemaker:DomainId}/${sagemaker:UserProfileName}"

@@ -20,6 +20,7 @@ from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
+from moto_user_pool import create_studio_user_pool
 
 from studio_constructs.user_pool import StudioUserPool
 from studio_platform import cognito_password
@@ -139,18 +140,7 @@ def test_removing_a_required_class_is_refused(password, removed):
 def moto_pool():
     with mock_aws():
         cognito = boto3.client("cognito-idp", region_name="eu-central-1")
-        pool_id = cognito.create_user_pool(
-            PoolName="oracle",
-            Policies={
-                "PasswordPolicy": {
-                    "MinimumLength": cognito_password.USER_POOL_MIN_LENGTH,
-                    "RequireUppercase": True,
-                    "RequireLowercase": True,
-                    "RequireNumbers": True,
-                    "RequireSymbols": True,
-                }
-            },
-        )["UserPool"]["Id"]
+        pool_id = create_studio_user_pool(cognito, "oracle")
         cognito.admin_create_user(UserPoolId=pool_id, Username="demo-user", MessageAction="SUPPRESS")
         yield cognito, pool_id
 

@@ -16,8 +16,8 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from lambda_loader import load_lambda_module
+from moto_user_pool import create_studio_user_pool
 from studio_constructs.demo_user import EXCLUDED_PASSWORD_CHARACTERS, PASSWORD_LENGTH
-from studio_platform import cognito_password
 
 handler = load_lambda_module("demo_user_password", "handler")
 aws = handler.aws
@@ -37,20 +37,7 @@ class Deployment:
         self.secrets = boto3.client("secretsmanager", region_name=REGION)
         self.cognito = boto3.client("cognito-idp", region_name=REGION)
         self.s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
-        # The user pool's policy as studio_constructs/user_pool.py declares it.
-        self.pool_id = self.cognito.create_user_pool(
-            PoolName="studio",
-            Policies={
-                "PasswordPolicy": {
-                    "MinimumLength": cognito_password.USER_POOL_MIN_LENGTH,
-                    "RequireUppercase": True,
-                    "RequireLowercase": True,
-                    "RequireNumbers": True,
-                    "RequireSymbols": True,
-                    "PasswordHistorySize": 5,
-                }
-            },
-        )["UserPool"]["Id"]
+        self.pool_id = create_studio_user_pool(self.cognito, "studio")
         self.client_id = self.cognito.create_user_pool_client(
             UserPoolId=self.pool_id, ClientName="probe", ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"]
         )["UserPoolClient"]["ClientId"]
