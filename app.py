@@ -12,7 +12,7 @@ from stacks.sagemaker_login_stack import SagemakerLoginStack
 from stacks.sagemaker_studio_stack import SageMakerStudioStack
 from studio_constructs.log_encryption import encrypt_log_groups
 from studio_platform.config import PlatformConfig, load_platform_config
-from studio_platform.errors import ConfigError
+from studio_platform.errors import ConfigError, problems_of
 
 
 def wire_platform(app: cdk.App, config: PlatformConfig) -> dict[str, cdk.Stack]:
@@ -64,10 +64,16 @@ def wire_platform(app: cdk.App, config: PlatformConfig) -> dict[str, cdk.Stack]:
 
 def main() -> None:
     app = cdk.App()
+    context = app.node.get_all_context()
+    given = [key for key, value in context.items() if value is not None]
     try:
-        config = load_platform_config(app.node.try_get_context)
+        config = load_platform_config(app.node.try_get_context, keys=given)
     except ConfigError as error:
-        sys.exit(f"error: {error}")
+        for problem in problems_of(error):
+            print(f"error: {problem}", file=sys.stderr)
+        sys.exit(1)
+    for warning in config.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     wire_platform(app, config)
     app.synth()
 

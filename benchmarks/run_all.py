@@ -1,11 +1,17 @@
-"""`make bench`: every benchmark, one Markdown table, written into the README between markers."""
+"""`make bench`: every benchmark as one Markdown table on stdout.
+
+`--write-readme` (`make bench WRITE_README=1`) also replaces the table between the README's
+markers; without it the working tree stays as it was, so a benchmark run is never a change.
+"""
 
 from __future__ import annotations
 
+import argparse
 import platform
 import re
 import sys
 from pathlib import Path
+from typing import Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -16,18 +22,31 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
-def main() -> None:
-    rows = bench_synth.run() + bench_presign.run()
-    table = "\n".join(
+def render_table(rows: Sequence[tuple[str, str]]) -> str:
+    return "\n".join(
         [f"Measured with `make bench` on {platform.machine()}, {platform.python_version()}, 2 cores.", "",
          "| metric | value |", "|---|---|", *(f"| {m} | {v} |" for m, v in rows)]
     )
+
+
+def write_into_readme(readme: Path, table: str) -> None:
+    """Replaces what lies between the markers; refuses a README without them rather than appending."""
+    text = readme.read_text()
+    if START not in text or END not in text:
+        raise SystemExit(f"error: {readme.name} has no {START} ... {END} markers; table not written")
+    text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: f"{START}\n{table}\n{END}", text, flags=re.S)
+    readme.write_text(text)
+
+
+def main(argv: Sequence[str] | None = None, *, readme: Path = README) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write-readme", action="store_true", help=f"also write the table into {readme.name}")
+    args = parser.parse_args(argv)
+    table = render_table(bench_synth.run() + bench_presign.run())
     print(table)
-    text = README.read_text()
-    if START in text and END in text:
-        text = re.sub(re.escape(START) + ".*?" + re.escape(END), f"{START}\n{table}\n{END}", text, flags=re.S)
-        README.write_text(text)
-        print(f"\nwritten into {README.name}", file=sys.stderr)
+    if args.write_readme:
+        write_into_readme(readme, table)
+        print(f"\nwritten into {readme.name}", file=sys.stderr)
 
 
 if __name__ == "__main__":

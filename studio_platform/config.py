@@ -1,19 +1,21 @@
 """Typed platform configuration, parsed and validated once from CDK context.
 
 Stacks and constructs never read context: `app.py` calls `load_platform_config` and hands
-the typed values on. Every rule failure raises `ConfigError` naming the flag (or the teams
-file, team and field) and the rule, before any construct exists.
+the typed values on. Every problem is found before any construct exists and reported
+together, one line each, naming the flag (or the teams file, team and field) and the rule.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import ipaddress
-from urllib.parse import urlsplit
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Sequence
+from urllib.parse import urlsplit
 
-from studio_platform import cognito_password, names
-from studio_platform.errors import ConfigError
+from studio_platform import cognito_password, names, rules
+from studio_platform.context_keys import check_context_keys
+from studio_platform.errors import ConfigError, Problems
 
 ContextGetter = Callable[[str], Any]
 
@@ -29,7 +31,9 @@ DEFAULT_INSTANCE_TYPES = (
     "ml.c5.xlarge",
     "ml.c5.2xlarge",
 )
+DEFAULT_TEAMS = ("team1",)
 DEFAULT_IDLE_TIMEOUT_MINUTES = 60.0
+MIN_IDLE_TIMEOUT_MINUTES = 5
 # SageMaker's native idle settings accept 60..525600 minutes; ours is a second line of
 # defence behind the lifecycle checker, so it stops apps at most this long after idling.
 NATIVE_IDLE_MAX_MINUTES = 240
@@ -113,6 +117,8 @@ class PlatformConfig:
     login: LoginConfig
     demo_user: DemoUserConfig | None = None
     admin_role_arns: tuple[str, ...] = ()
+    # Accepted, but worth a line on the terminal (e.g. an allowlist without `system`).
+    warnings: tuple[str, ...] = ()
 
     def team(self, name: str) -> TeamConfig:
         return next(t for t in self.teams if t.name == name)
@@ -147,6 +153,7 @@ def parse_number(value: Any, *, where: str, low: float, high: float) -> float:
         number = float(value)
     except (TypeError, ValueError):
         raise ConfigError(where, f"{value!r} must be a number") from None
+    rules.check_finite(number, where=where)
     if not low <= number <= high:
         raise ConfigError(where, f"{value!r} must be between {low:g} and {high:g}")
     return number
@@ -174,15 +181,34 @@ def parse_url(value: Any, *, where: str, schemes: tuple[str, ...] = ("https",)) 
     return text
 
 
-def parse_urls(value: Any, *, where: str, schemes: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(parse_url(u, where=where, schemes=schemes) or "" for u in split_list(value))
+def parse_each(value: Any, check: Callable[..., str], *, where: str) -> tuple[str, ...]:
+    """Every item of a comma list through `check`; all bad items reported, not only the first."""
+    problems = Problems()
+    items = tuple(problems.check(lambda item=item: check(item, where=where), "") for item in split_list(value))
+    problems.raise_if_any()
+    return items
 
 
-def parse_instance_types(value: Any, *, where: str) -> tuple[str, ...]:
-    types = split_list(value)
+def check_instance_types(
+    types: Sequence[str], *, where: str, problems: Problems, indexed: bool = False
+) -> tuple[str, ...]:
+    """The allowlist: at least one type, each known to SageMaker; a warning without `system`.
+
+    `indexed`: name each item's position (`where[i]`), as for a list in the teams file.
+    """
     if not types:
         raise ConfigError(where, "the instance-type allowlist must name at least one type")
-    return tuple(names.check_instance_type(t, where=where) for t in types)
+    checked = tuple(
+        problems.check(lambda i=i, t=t: rules.check_instance_type(t, where=f"{where}[{i}]" if indexed else where), t)
+        for i, t in enumerate(types)
+    )
+    if not any(fnmatch.fnmatchcase(rules.SYSTEM_INSTANCE_TYPE, t) for t in checked):
+        problems.warn(
+            where,
+            f"{rules.SYSTEM_INSTANCE_TYPE!r} is not in the allowlist: Studio's own server app runs on it, "
+            "so users cannot open Studio",
+        )
+    return checked
 
 
 def parse_availability_zones(value: Any, *, region: str) -> tuple[str, ...]:
@@ -192,10 +218,7 @@ def parse_availability_zones(value: Any, *, region: str) -> tuple[str, ...]:
         raise ConfigError(where, "give at least 2 availability zones (Studio needs subnets in 2+ AZs)")
     if len(set(zones)) != len(zones):
         raise ConfigError(where, f"availability zones must be distinct, got {','.join(zones)}")
-    for zone in zones:
-        if not (zone.startswith(region) and len(zone) == len(region) + 1 and zone[-1].isalpha()):
-            raise ConfigError(where, f"{zone!r} is not an availability zone of {region} (like {region}a)")
-    return zones
+    return parse_each(zones, lambda zone, where: rules.check_availability_zone(zone, region=region, where=where), where=where)
 
 
 def parse_vpc_cidr(value: Any) -> str:
@@ -210,99 +233,140 @@ def parse_vpc_cidr(value: Any) -> str:
     return text
 
 
-def team_defaults(get: ContextGetter) -> dict[str, Any]:
-    """Platform-wide team defaults from context; a teams file may override them per team."""
+# Team settings a -c flag sets for every team: flag -> TeamConfig field (a teams file may not repeat them).
+TEAM_SETTING_FLAGS = {
+    "instance-types": "instance_types",
+    "idle-timeout-minutes": "idle_timeout_minutes",
+    "pip-index-url": "pip_index_url",
+    "conda-channel-url": "conda_channel_url",
+    "retention": "retention",
+}
+
+
+def team_defaults(get: ContextGetter, problems: Problems | None = None) -> dict[str, Any]:
+    """TeamConfig fields of the team-setting flags that were given (and only those)."""
+    own = problems is None
+    problems = problems or Problems()
+    parsers: dict[str, Callable[[Any, str], Any]] = {
+        "instance-types": lambda value, where: check_instance_types(split_list(value), where=where, problems=problems),
+        "idle-timeout-minutes": lambda value, where: parse_number(
+            value, where=where, low=MIN_IDLE_TIMEOUT_MINUTES, high=NATIVE_IDLE_MAX_MINUTES
+        ),
+        "pip-index-url": lambda value, where: parse_url(value, where=where),
+        "conda-channel-url": lambda value, where: parse_url(value, where=where),
+        "retention": lambda value, where: parse_choice(value, where=where, choices=RETENTION_CHOICES, default="retain"),
+    }
     defaults: dict[str, Any] = {}
-    if get("instance-types") is not None:
-        defaults["instance_types"] = parse_instance_types(get("instance-types"), where="-c instance-types")
-    if get("idle-timeout-minutes") is not None:
-        defaults["idle_timeout_minutes"] = parse_number(
-            get("idle-timeout-minutes"), where="-c idle-timeout-minutes", low=5, high=NATIVE_IDLE_MAX_MINUTES
-        )
-    defaults["pip_index_url"] = parse_url(get("pip-index-url"), where="-c pip-index-url")
-    defaults["conda_channel_url"] = parse_url(get("conda-channel-url"), where="-c conda-channel-url")
-    defaults["retention"] = parse_choice(
-        get("retention"), where="-c retention", choices=RETENTION_CHOICES, default="retain"
-    )
+    for flag, parse in parsers.items():
+        value = get(flag)
+        if value is None:
+            continue
+        parsed = problems.check(lambda: parse(value, f"-c {flag}"), None)
+        if parsed is not None:
+            defaults[TEAM_SETTING_FLAGS[flag]] = parsed
+    if own:
+        problems.raise_if_any()
     return defaults
 
 
-def load_teams(get: ContextGetter, *, region: str, account: str) -> tuple[TeamConfig, ...]:
-    defaults = team_defaults(get)
+def load_teams(get: ContextGetter, *, region: str, account: str, problems: Problems) -> tuple[TeamConfig, ...]:
+    defaults = team_defaults(get, problems)
     retired = frozenset(split_list(get("retired-teams")))
     teams_file = get("teams-file")
     if teams_file:
+        if get("domain-name") is not None:
+            problems.add("-c domain-name", "conflicts with -c teams-file: name the teams in the file only")
         from studio_platform.teams_file import load_teams_file
 
-        teams = load_teams_file(
-            str(teams_file), defaults=defaults, region=region, account=account, also_retired=retired
+        return problems.check(
+            lambda: load_teams_file(
+                str(teams_file),
+                defaults=defaults,
+                region=region,
+                account=account,
+                also_retired=retired,
+                problems=problems,
+            ),
+            (),
         )
-    else:
-        where = "-c domain-name"
-        team_names = split_list(get("domain-name"))
-        if not team_names:
-            raise ConfigError(where, "name at least one team (like -c domain-name=team1,team2) or pass -c teams-file")
-        teams = tuple(
-            TeamConfig(name=names.check_team_name(n, where=where, region=region, account=account), **defaults)
-            for n in team_names
-        )
-        for team in teams:
-            if team.name in retired:
-                raise ConfigError(where, names.retired_team_rule(team.name, region, account))
-    seen: set[str] = set()
-    for team in teams:
-        if team.name in seen:
-            raise ConfigError("-c teams-file" if teams_file else "-c domain-name", f"team {team.name!r} is listed twice")
-        seen.add(team.name)
-    return teams
+    where = "-c domain-name"
+    team_names = split_list(get("domain-name")) if get("domain-name") is not None else DEFAULT_TEAMS
+    if not team_names:
+        raise ConfigError(where, "name at least one team (like -c domain-name=team1,team2) or pass -c teams-file")
+    teams = []
+    for name in dict.fromkeys(team_names):
+        if team_names.count(name) > 1:
+            problems.add(where, f"team {name!r} is listed twice")
+        elif name in retired:
+            problems.add(where, names.retired_team_rule(name, region, account))
+        elif problems.check(lambda: names.check_team_name(name, where=where, region=region, account=account), None):
+            teams.append(TeamConfig(name=name, **defaults))
+    return tuple(teams)
 
 
-def load_login(get: ContextGetter) -> LoginConfig:
-    callback_urls = parse_urls(get("callback-urls"), where="-c callback-urls", schemes=("https", "http"))
-    cors_origins = parse_urls(get("cors-origins"), where="-c cors-origins", schemes=("https",))
+def load_login(get: ContextGetter, problems: Problems) -> LoginConfig:
     session = get("session-duration-seconds")
+
+    def field(step: Callable[[], Any], default: Any) -> Any:
+        return problems.check(step, default)
+
     return LoginConfig(
-        api_endpoint_type=parse_choice(
-            get("api-endpoint-type"), where="-c api-endpoint-type", choices=API_ENDPOINT_TYPES, default="regional"
+        api_endpoint_type=field(
+            lambda: parse_choice(
+                get("api-endpoint-type"), where="-c api-endpoint-type", choices=API_ENDPOINT_TYPES, default="regional"
+            ),
+            "regional",
         ),
-        callback_urls=callback_urls or (POSTMAN_CALLBACK_URL,),
-        cors_origins=cors_origins,
-        deletion_protection=parse_bool(
-            get("user-pool-deletion-protection"), where="-c user-pool-deletion-protection", default=True
+        callback_urls=field(
+            lambda: parse_each(get("callback-urls"), rules.check_callback_url, where="-c callback-urls"), ()
+        )
+        or (POSTMAN_CALLBACK_URL,),
+        cors_origins=field(lambda: parse_each(get("cors-origins"), rules.check_cors_origin, where="-c cors-origins"), ()),
+        deletion_protection=field(
+            lambda: parse_bool(
+                get("user-pool-deletion-protection"), where="-c user-pool-deletion-protection", default=True
+            ),
+            True,
         ),
-        session_seconds=int(
-            parse_number(
-                session,
-                where="-c session-duration-seconds",
-                low=MIN_SESSION_SECONDS,
-                high=MAX_SESSION_SECONDS,
-            )
+        session_seconds=field(
+            lambda: int(
+                parse_number(
+                    session, where="-c session-duration-seconds", low=MIN_SESSION_SECONDS, high=MAX_SESSION_SECONDS
+                )
+            ),
+            DEFAULT_SESSION_SECONDS,
         )
         if session is not None
         else DEFAULT_SESSION_SECONDS,
-        alarm_emails=split_list(get("alarm-emails")),
-        api_gateway_account_role=parse_choice(
-            get("api-gateway-account-role"),
-            where="-c api-gateway-account-role",
-            choices=API_GATEWAY_ACCOUNT_ROLE_CHOICES,
-            default="create",
+        alarm_emails=field(lambda: parse_each(get("alarm-emails"), rules.check_email, where="-c alarm-emails"), ()),
+        api_gateway_account_role=field(
+            lambda: parse_choice(
+                get("api-gateway-account-role"),
+                where="-c api-gateway-account-role",
+                choices=API_GATEWAY_ACCOUNT_ROLE_CHOICES,
+                default="create",
+            ),
+            "create",
         ),
     )
 
 
-def load_demo_user(get: ContextGetter, teams: tuple[TeamConfig, ...]) -> DemoUserConfig | None:
+def load_demo_user(get: ContextGetter, teams: tuple[TeamConfig, ...], problems: Problems) -> DemoUserConfig | None:
     username = str(get("user") or "").strip()
     if not username:
+        for flag in ("password", "user-team"):
+            if get(flag) is not None:
+                problems.add(f"-c {flag}", "has no effect without a demo user: set -c user too, or drop it")
         return None
     if not 1 <= len(username) <= 128 or any(c.isspace() for c in username):
-        raise ConfigError("-c user", f"{username!r} must be 1-128 characters without spaces (Cognito username)")
-    team = str(get("user-team") or teams[0].name)
-    if team not in {t.name for t in teams}:
-        raise ConfigError("-c user-team", f"{team!r} is not one of the configured teams")
+        problems.add("-c user", f"{username!r} must be 1-128 characters without spaces (Cognito username)")
+    team = str(get("user-team") or (teams[0].name if teams else ""))
+    if teams and team not in {t.name for t in teams}:
+        problems.add("-c user-team", f"{team!r} is not one of the configured teams")
     password = get("password")
     if password is not None:
         password = str(password)
-        check_password(password)
+        problems.check(lambda: check_password(password), None)
     return DemoUserConfig(username=username, team=team, password=password)
 
 
@@ -316,11 +380,12 @@ def check_password(password: str) -> None:
 
 def parse_admin_role_arns(value: Any) -> tuple[str, ...]:
     """Roles of the platform team that keep object access to every team bucket."""
-    arns = split_list(value)
-    for arn in arns:
+    def check(arn: str, where: str) -> str:
         if not names.IAM_ROLE_ARN_PATTERN.match(arn):
-            raise ConfigError("-c admin-role-arns", f"{arn!r} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)")
-    return arns
+            raise ConfigError(where, f"{arn!r} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)")
+        return arn
+
+    return parse_each(value, check, where="-c admin-role-arns")
 
 
 def require(get: ContextGetter, key: str) -> str:
@@ -330,17 +395,37 @@ def require(get: ContextGetter, key: str) -> str:
     return str(value).strip()
 
 
-def load_platform_config(get: ContextGetter) -> PlatformConfig:
-    account = names.check_account(require(get, "account"))
-    region = names.check_region(require(get, "region"))
-    teams = load_teams(get, region=region, account=account)
-    return PlatformConfig(
+def load_platform_config(get: ContextGetter, *, keys: Iterable[str] = ()) -> PlatformConfig:
+    """Every setting checked; all problems raised together (ConfigErrors), warnings kept.
+
+    `keys`: every context key given (cdk.json and -c); unknown ones are problems.
+    """
+    problems = Problems()
+    check_context_keys(keys, problems)
+    account = problems.check(lambda: names.check_account(require(get, "account")), "")
+    region = problems.check(lambda: check_region(require(get, "region")), "")
+    # Team names are checked against the bucket-name length even when account or region is
+    # wrong: the raw values' lengths give the operator the rest of the problems now.
+    raw_account, raw_region = account or str(get("account") or ""), region or str(get("region") or "")
+    teams = problems.check(lambda: load_teams(get, region=raw_region, account=raw_account, problems=problems), ())
+    config = PlatformConfig(
         account=account,
         region=region,
-        availability_zones=parse_availability_zones(get("availability-zones"), region=region),
-        vpc_cidr=parse_vpc_cidr(get("vpc-cidr")),
+        availability_zones=problems.check(
+            lambda: parse_availability_zones(get("availability-zones"), region=region), ()
+        )
+        if region
+        else (),
+        vpc_cidr=problems.check(lambda: parse_vpc_cidr(get("vpc-cidr")), DEFAULT_VPC_CIDR),
         teams=teams,
-        login=load_login(get),
-        demo_user=load_demo_user(get, teams),
-        admin_role_arns=parse_admin_role_arns(get("admin-role-arns")),
+        login=load_login(get, problems),
+        demo_user=load_demo_user(get, teams, problems),
+        admin_role_arns=problems.check(lambda: parse_admin_role_arns(get("admin-role-arns")), ()),
+        warnings=tuple(problems.warnings),
     )
+    problems.raise_if_any()
+    return config
+
+
+def check_region(region: str) -> str:
+    return rules.check_known_region(names.check_region(region), where="-c region")

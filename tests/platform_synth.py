@@ -32,8 +32,11 @@ def _synth_cached(context_json: str) -> dict[str, Template]:
     from app import wire_platform
     from studio_platform.config import load_platform_config
 
-    app = cdk.App(context=json.loads(context_json))
-    stacks = wire_platform(app, load_platform_config(app.node.try_get_context))
+    context = json.loads(context_json)
+    app = cdk.App(context=context)
+    # As app.py does: a test context with a mistyped key fails instead of synthesizing defaults.
+    given = [key for key, value in context.items() if value is not None]
+    stacks = wire_platform(app, load_platform_config(app.node.try_get_context, keys=given))
     return {name: Template.from_stack(stack) for name, stack in stacks.items()}
 
 

@@ -79,3 +79,40 @@ def test_password_is_kept_out_of_repr():
     config = load(password="Str0ng!Passw0rd#")
     assert config.demo_user.password == "Str0ng!Passw0rd#"
     assert "Str0ng" not in repr(config)
+
+
+def test_every_problem_of_a_run_is_reported_together():
+    with pytest.raises(ConfigError) as raised:
+        load(account="abc", region="mars-1", domain_name="Team_1,team2", alarm_emails="x@", cors_origins="https://a.com/")
+    wheres = [line.split(": ", 1)[0] for line in str(raised.value).splitlines()]
+    assert wheres == ["-c account", "-c region", "-c domain-name", "-c cors-origins", "-c alarm-emails"]
+
+
+def test_unknown_keys_are_problems_but_cdk_keys_are_not():
+    keys = [*BASE, "domain_name", "@aws-cdk/core:newStyleStackSynthesis", "aws:cdk:bundling-stacks",
+            "availability-zones:account=111111111111:region=eu-central-1", "acknowledged-issue-numbers"]
+    with pytest.raises(ConfigError) as raised:
+        load_platform_config(BASE.get, keys=keys)
+    assert str(raised.value) == "-c domain_name: is not a setting of this app (did you mean -c domain-name?)"
+
+
+def test_an_allowlist_without_system_is_a_warning_not_an_error():
+    config = load(instance_types="ml.t3.*")
+    assert config.teams[0].instance_types == ("ml.t3.*",)
+    assert config.warnings == (
+        "-c instance-types: 'system' is not in the allowlist: Studio's own server app runs on it, so users cannot "
+        "open Studio",
+    )
+    assert load(instance_types="system,ml.t3.*").warnings == ()
+
+
+def test_the_readme_flags_table_lists_exactly_the_keys_the_app_reads():
+    from pathlib import Path
+
+    from studio_platform.context_keys import APP_KEYS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    table = readme.split("## Context flags", 1)[1].split("\n\n", 2)[1]
+    first_cells = [line.split("|")[1] for line in table.splitlines() if line.startswith("| `")]
+    flags = {name for cell in first_cells for name in cell.split("`")[1::2]}
+    assert flags == set(APP_KEYS)

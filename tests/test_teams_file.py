@@ -70,7 +70,7 @@ def test_example_loads_into_three_teams():
     assert analytics.instance_types == DEFAULT_INSTANCE_TYPES and analytics.budget is None
 
 
-def test_flags_then_file_defaults_then_team_settings(in_tmp):
+def test_flags_fill_what_the_file_leaves_open_then_file_defaults_then_team_settings(in_tmp):
     (in_tmp / "teams.yaml").write_text(
         "defaults:\n"
         "  idle_timeout_minutes: 45\n"
@@ -80,26 +80,37 @@ def test_flags_then_file_defaults_then_team_settings(in_tmp):
         "  - name: custom\n"
         "    idle_timeout_minutes: 90\n"
         "    pip_index_url: null\n"
-        "    retention: retain\n"
         "    budget: {monthly_limit_usd: 100}\n"
     )
     plain, custom = load(
         "teams.yaml",
         instance_types="ml.t3.medium",
-        idle_timeout_minutes=30,
-        pip_index_url="https://flag.example.com/simple",
         conda_channel_url="https://flag.example.com/conda",
         retention="destroy",
     )
-    assert plain.instance_types == ("ml.t3.medium",)  # flag only
+    assert plain.instance_types == ("ml.t3.medium",)  # flags for what the file does not set
     assert plain.conda_channel_url == "https://flag.example.com/conda"
-    assert plain.idle_timeout_minutes == 45.0  # file defaults beat the flag
+    assert plain.retention == custom.retention == "destroy"
+    assert plain.idle_timeout_minutes == 45.0  # file defaults
     assert plain.pip_index_url == "https://file.example.com/simple"
-    assert plain.retention == "destroy"
-    assert custom.idle_timeout_minutes == 90.0  # the team beats both
+    assert custom.idle_timeout_minutes == 90.0  # the team beats the file defaults
     assert custom.pip_index_url is None
-    assert custom.retention == "retain"
     assert custom.budget == BudgetConfig(monthly_limit_usd=100.0, thresholds_percent=(80.0, 100.0))
+
+
+def test_a_flag_the_file_also_sets_is_refused_naming_every_place(in_tmp):
+    (in_tmp / "teams.yaml").write_text(
+        "defaults:\n  idle_timeout_minutes: 45\nteams:\n  - name: plain\n  - name: custom\n    retention: retain\n"
+    )
+    with pytest.raises(ConfigError) as refused:
+        load("teams.yaml", idle_timeout_minutes=30, retention="destroy")
+    lines = str(refused.value).splitlines()
+    assert lines == [
+        "-c idle-timeout-minutes: teams.yaml sets idle_timeout_minutes too (defaults), which would override "
+        "this flag without a word; set it in one place",
+        "-c retention: teams.yaml sets retention too (teams[1] (custom)), which would override this flag "
+        "without a word; set it in one place",
+    ]
 
 
 def test_json_file_gives_the_same_teams_as_yaml(in_tmp):
@@ -295,3 +306,17 @@ def test_app_prints_one_error_line_for_a_bad_teams_file(tmp_path):
     assert lines[0].startswith(f"error: {bad}: teams[0] (team1).idle_timeout_minutes: must be a number"), lines
     assert lines[0].endswith("got 999")
     assert "Traceback" not in result.stderr
+
+
+def test_x_keys_hold_yaml_anchors_for_reuse(in_tmp):
+    (in_tmp / "teams.yaml").write_text(
+        "x-gpu-types: &gpu [system, ml.g5.2xlarge]\n"
+        "teams:\n"
+        "  - name: vision\n"
+        "    x-note: trains on GPUs\n"
+        "    instance_types: *gpu\n"
+        "  - name: speech\n"
+        "    instance_types: *gpu\n"
+    )
+    vision, speech = load("teams.yaml")
+    assert vision.instance_types == speech.instance_types == ("system", "ml.g5.2xlarge")

@@ -1,0 +1,144 @@
+"""Values checked by the rule of the service that receives them, not by their shape.
+
+Each function returns the clean value or raises ConfigError naming `where` and the rule.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import math
+import re
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from studio_platform.errors import ConfigError
+
+# SNS and Budgets deliver to an RFC 5321 mailbox: a dot-atom local part and a DNS host name.
+EMAIL_PATTERN = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+EMAIL_MAX_LENGTH = 254
+HOST_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+HOST_PATTERN = re.compile(rf"^({HOST_LABEL}\.)*{HOST_LABEL}$")
+# Cognito allows plain http only for localhost callbacks (testing).
+LOCALHOST = "localhost"
+COGNITO_URL_MAX_LENGTH = 1024
+# The SageMaker model's instance-type enums: apps, jobs, endpoints (what the allowlist governs).
+INSTANCE_TYPE_SHAPES = (
+    "AppInstanceType",
+    "TrainingInstanceType",
+    "ProcessingInstanceType",
+    "TransformInstanceType",
+    "ProductionVariantInstanceType",
+)
+# The app type Studio's own server runs on; without it nobody can open Studio.
+SYSTEM_INSTANCE_TYPE = "system"
+# The most zones any region has (us-east-1: a-f).
+ZONE_LETTERS = "abcdef"
+
+
+def check_finite(value: Any, *, where: str) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(where, f"{value!r} is not a finite number")
+    return value
+
+
+def check_email(value: Any, *, where: str) -> str:
+    text = str(value).strip()
+    if len(text) > EMAIL_MAX_LENGTH or not EMAIL_PATTERN.match(text):
+        raise ConfigError(where, f"{text!r} is not an e-mail address (like name@example.com)")
+    return text
+
+
+def check_callback_url(value: Any, *, where: str) -> str:
+    """Cognito's rule: absolute, no fragment, https; http only for localhost."""
+    text = str(value).strip()
+    parts = _split(text, where)
+    https = parts.scheme == "https"
+    local_http = parts.scheme == "http" and parts.hostname == LOCALHOST
+    if not (https or local_http) or not parts.hostname or parts.fragment or len(text) > COGNITO_URL_MAX_LENGTH:
+        raise ConfigError(
+            where,
+            f"{text!r} must be an https URL without a #fragment (http only for {LOCALHOST}), as Cognito requires",
+        )
+    return text
+
+
+def check_cors_origin(value: Any, *, where: str) -> str:
+    """A browser's Origin header: scheme://host[:port], nothing after it, or it never matches."""
+    text = str(value).strip()
+    parts = _split(text, where)
+    https = parts.scheme == "https"
+    local_http = parts.scheme == "http" and parts.hostname == LOCALHOST
+    exact = f"{parts.scheme}://{parts.netloc}"
+    if not (https or local_http) or text != exact or "@" in parts.netloc or not HOST_PATTERN.match(parts.hostname or ""):
+        raise ConfigError(
+            where,
+            f"{text!r} must be an origin: https://host[:port] (http only for {LOCALHOST}), no path, "
+            "no trailing slash; a browser's Origin never has one",
+        )
+    return text
+
+
+def _split(text: str, where: str):
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise ConfigError(where, f"{text!r} is not a URL") from None
+    if any(character.isspace() for character in text):
+        raise ConfigError(where, f"{text!r} contains white space")
+    return parts
+
+
+@lru_cache(maxsize=1)
+def known_regions() -> frozenset[str]:
+    """The regions the installed aws-cdk-lib knows (its RegionInfo facts)."""
+    from aws_cdk.region_info import RegionInfo
+
+    return frozenset(region.name for region in RegionInfo.regions)
+
+
+def check_known_region(region: str, *, where: str) -> str:
+    if region not in known_regions():
+        raise ConfigError(where, f"{region!r} is not a region aws-cdk-lib knows (like eu-central-1)")
+    return region
+
+
+def check_availability_zone(zone: str, *, region: str, where: str) -> str:
+    if not (zone.startswith(region) and len(zone) == len(region) + 1 and zone[-1] in ZONE_LETTERS):
+        raise ConfigError(where, f"{zone!r} is not an availability zone of {region} ({region}a to {region}f)")
+    return zone
+
+
+@lru_cache(maxsize=1)
+def sagemaker_instance_types() -> frozenset[str]:
+    """Every instance type the installed botocore's SageMaker model accepts for apps, jobs, endpoints."""
+    from botocore.loaders import Loader
+
+    shapes = Loader().load_service_model("sagemaker", "service-2")["shapes"]
+    return frozenset(value for shape in INSTANCE_TYPE_SHAPES for value in shapes[shape]["enum"])
+
+
+def check_instance_type(value: str, *, where: str) -> str:
+    """A type SageMaker knows, or an IAM wildcard (`*`, `?`) that matches at least one.
+
+    The allowlist is enforced by `StringLike` on `sagemaker:InstanceTypes` only, where `*`
+    and `?` work; nothing else reads it.
+    """
+    known = sagemaker_instance_types()
+    if any(character in value for character in "[]"):
+        raise ConfigError(where, f"{value!r}: IAM's StringLike knows only * and ? as wildcards, not [...]")
+    if "*" in value or "?" in value:
+        if not any(fnmatch.fnmatchcase(name, value) for name in known):
+            raise ConfigError(where, f"{value!r} matches no SageMaker instance type")
+        return value
+    if value not in known:
+        close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.9)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ConfigError(where, f"{value!r} is not a SageMaker instance type{hint}")
+    return value
+
