@@ -155,7 +155,12 @@ def make_tree(tmp_path):
 
 
 def dry_run(tree: Path, *args: str) -> list[str]:
-    result = subprocess.run(["make", "-n", *args], cwd=tree, capture_output=True, text=True, check=True)
+    # Under `make test` the outer make's level and flags would reach this one (and its
+    # "Entering directory" lines): a dry run as an engineer types it starts clean.
+    env = {key: value for key, value in os.environ.items() if key not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
+    result = subprocess.run(
+        ["make", "-n", *args], cwd=tree, env=env, capture_output=True, text=True, check=True
+    )
     return result.stdout.splitlines()
 
 
