@@ -11,7 +11,7 @@ import math
 import re
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from studio_platform.errors import ConfigError
 
@@ -57,9 +57,7 @@ def check_callback_url(value: Any, *, where: str) -> str:
     """Cognito's rule: absolute, no fragment, https; http only for localhost."""
     text = str(value).strip()
     parts = _split(text, where)
-    https = parts.scheme == "https"
-    local_http = parts.scheme == "http" and parts.hostname == LOCALHOST
-    if not (https or local_http) or not parts.hostname or parts.fragment or len(text) > COGNITO_URL_MAX_LENGTH:
+    if not _secure_or_local(parts) or not parts.hostname or parts.fragment or len(text) > COGNITO_URL_MAX_LENGTH:
         raise ConfigError(
             where,
             f"{text!r} must be an https URL without a #fragment (http only for {LOCALHOST}), as Cognito requires",
@@ -71,10 +69,8 @@ def check_cors_origin(value: Any, *, where: str) -> str:
     """A browser's Origin header: scheme://host[:port], nothing after it, or it never matches."""
     text = str(value).strip()
     parts = _split(text, where)
-    https = parts.scheme == "https"
-    local_http = parts.scheme == "http" and parts.hostname == LOCALHOST
     exact = f"{parts.scheme}://{parts.netloc}"
-    if not (https or local_http) or text != exact or "@" in parts.netloc or not HOST_PATTERN.match(parts.hostname or ""):
+    if not _secure_or_local(parts) or text != exact or "@" in parts.netloc or not HOST_PATTERN.match(parts.hostname or ""):
         raise ConfigError(
             where,
             f"{text!r} must be an origin: https://host[:port] (http only for {LOCALHOST}), no path, "
@@ -83,7 +79,12 @@ def check_cors_origin(value: Any, *, where: str) -> str:
     return text
 
 
-def _split(text: str, where: str):
+def _secure_or_local(parts: SplitResult) -> bool:
+    """https, or plain http to localhost (what Cognito and browsers accept for local testing)."""
+    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname == LOCALHOST)
+
+
+def _split(text: str, where: str) -> SplitResult:
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018 - raises on a port that is not a number
