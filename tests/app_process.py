@@ -21,6 +21,9 @@ def clean_env(tmp_path: Path) -> dict[str, str]:
         AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
         AWS_EC2_METADATA_DISABLED="true",
         CDK_DISABLE_VERSION_CHECK="1",
+        # jsii unpacks aws-cdk-lib into this cache once; under a fresh HOME it would redo it
+        # (seconds) for every run.
+        JSII_RUNTIME_PACKAGE_CACHE_ROOT=str(ROOT / ".venv" / "jsii-package-cache"),
     )
     return env
 
