@@ -4,13 +4,14 @@
 import sys
 
 import aws_cdk as cdk
-from cdk_nag import AwsSolutionsChecks
+from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
 from stacks.cognito_user_stack import CognitoUserStack
 from stacks.infrastructure_stack import InfrastructureStack
 from stacks.sagemaker_login_stack import SagemakerLoginStack
 from stacks.sagemaker_studio_stack import SageMakerStudioStack
 from studio_constructs.log_encryption import encrypt_log_groups
+from studio_platform import names
 from studio_platform.config import PlatformConfig, load_platform_config
 from studio_platform.errors import ConfigError, problems_of
 
@@ -35,7 +36,7 @@ def wire_platform(app: cdk.App, config: PlatformConfig) -> dict[str, cdk.Stack]:
     )
     stacks: dict[str, cdk.Stack] = {"infrastructure-stack": infrastructure, "sagemaker-login-stack": login}
     for team in config.teams:
-        name = f"sagemaker-studio-stack-{team.name}"
+        name = names.team_stack_name(team.name)
         stacks[name] = SageMakerStudioStack(
             app,
             name,
@@ -54,11 +55,11 @@ def wire_platform(app: cdk.App, config: PlatformConfig) -> dict[str, cdk.Stack]:
             app, "cognito-user-stack", env=env, user=config.demo_user, user_pool=login.user_pool
         )
         # The team stack creates the group the user joins.
-        user_stack.add_stack_dependency(stacks[f"sagemaker-studio-stack-{config.demo_user.team}"])
+        user_stack.add_stack_dependency(stacks[names.team_stack_name(config.demo_user.team)])
         stacks["cognito-user-stack"] = user_stack
     for stack in stacks.values():
         encrypt_log_groups(stack)
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), ServerlessChecks(app))
     return stacks
 
 

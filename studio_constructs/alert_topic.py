@@ -11,6 +11,15 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
+from studio_constructs.nag import acknowledge
+
+# cdk-nag Serverless-SNSRedrivePolicy on an e-mail subscription.
+EMAIL_NEEDS_NO_DEAD_LETTER = (
+    "An alert e-mail SNS cannot deliver would wait in a queue nobody reads; the source keeps the alert (a "
+    "CloudWatch alarm's state and history, shown on the login dashboard), and a dead-letter queue would need a "
+    "key, a policy and an alarm of its own, which would alert by e-mail again."
+)
+
 
 class AlertTopic(Construct):
     """Attributes: `topic`. `publisher` is the service principal (e.g. budgets.amazonaws.com)."""
@@ -49,4 +58,5 @@ class AlertTopic(Construct):
             )
         )
         for email in emails:
-            self.topic.add_subscription(subscriptions.EmailSubscription(email))
+            subscription = self.topic.add_subscription(subscriptions.EmailSubscription(email))
+            acknowledge(subscription, "Serverless-SNSRedrivePolicy", EMAIL_NEEDS_NO_DEAD_LETTER)

@@ -61,11 +61,14 @@ NOT_IN_VPC = (
     "reaches no resource inside the Studio VPC; attaching it to the isolated VPC would add ENIs and route every "
     "call through interface endpoints without narrowing what its role may do."
 )
+SYNCHRONOUS_INVOCATION_ONLY = (
+    "Invoked only synchronously (API Gateway's Lambda proxy integration, or the CDK Provider framework "
+    "and its waiter with RequestResponse): the caller receives the error; a DLQ only ever receives failed "
+    "asynchronous invocations."
+)
 PROJECT_FUNCTION_SKIPS = {
     "CKV_AWS_115": NO_RESERVED_CONCURRENCY,
-    "CKV_AWS_116": "Invoked only synchronously (API Gateway's Lambda proxy integration, or the CDK Provider framework "
-    "and its waiter with RequestResponse): the caller receives the error; a DLQ only ever receives failed "
-    "asynchronous invocations.",
+    "CKV_AWS_116": SYNCHRONOUS_INVOCATION_ONLY,
     "CKV_AWS_117": NOT_IN_VPC,
 }
 PLAIN_ENVIRONMENT = (
@@ -73,18 +76,23 @@ PLAIN_ENVIRONMENT = (
     "Manager); Lambda encrypts them at rest with its AWS managed key, and a customer key would not hide them "
     "from anyone allowed lambda:GetFunctionConfiguration."
 )
+CDK_PLUMBING_NO_DEAD_LETTER = (
+    "aws-cdk-lib custom-resource plumbing: a failed event fails the CloudFormation stack operation, "
+    "which reports it and rolls back; a DLQ message would have no consumer, and aws-cdk-lib exposes no DLQ option."
+)
 CDK_FUNCTION_SKIPS = {
     "CKV_AWS_115": NO_RESERVED_CONCURRENCY,
-    "CKV_AWS_116": "aws-cdk-lib custom-resource plumbing: a failed event fails the CloudFormation stack operation, "
-    "which reports it and rolls back; a DLQ message would have no consumer, and aws-cdk-lib exposes no DLQ option.",
+    "CKV_AWS_116": CDK_PLUMBING_NO_DEAD_LETTER,
     "CKV_AWS_117": "aws-cdk-lib custom-resource plumbing: it calls only AWS APIs (Lambda, Step Functions, EC2, S3) "
     "and CloudFormation's response URL, reaching nothing inside the Studio VPC; aws-cdk-lib exposes no VPC option.",
 }
 
 
-def skip_project_function_checks(function: IConstruct, *, has_environment: bool) -> None:
+def skip_project_function_checks(
+    function: IConstruct, *, has_environment: bool, no_dead_letter_reason: str = SYNCHRONOUS_INVOCATION_ONLY
+) -> None:
     """The accepted findings of a function built by PythonFunction."""
-    skips = dict(PROJECT_FUNCTION_SKIPS)
+    skips = {**PROJECT_FUNCTION_SKIPS, "CKV_AWS_116": no_dead_letter_reason}
     if has_environment:
         skips["CKV_AWS_173"] = PLAIN_ENVIRONMENT
     skip_checkov_checks(function, skips)

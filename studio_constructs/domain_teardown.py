@@ -24,6 +24,7 @@ from constructs import Construct
 from studio_constructs.policy import Statement
 from studio_constructs.nag import acknowledge_wildcards
 from studio_constructs.python_function import PythonCustomResourceProvider
+from studio_platform import names
 
 RESOURCE_TYPE = "Custom::StudioDomainTeardown"
 
@@ -79,7 +80,7 @@ class DomainTeardownProvider(Construct):
                     actions=["sagemaker:DeleteDomain"],
                     resources=[arn("sagemaker", "domain", "*")],
                     # Only domains of this platform: every team domain carries the DomainName tag.
-                    conditions={"Null": {"aws:ResourceTag/DomainName": "false"}},
+                    conditions={"Null": {names.RESOURCE_TEAM_TAG: "false"}},
                 ),
                 "Team domains get their ids at deploy time; only domains tagged DomainName (the platform's).",
             ),

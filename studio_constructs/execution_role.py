@@ -37,6 +37,7 @@ from studio_constructs.execution_role_actions import (
 )
 from studio_constructs.nag import acknowledge_wildcards
 from studio_constructs.policy import Statement, policy_document
+from studio_platform import names
 
 
 class TeamExecutionRole(Construct):
@@ -86,8 +87,8 @@ class TeamExecutionRole(Construct):
 
     def _access_statements(self, stack: cdk.Stack, vpc: ec2.IVpc) -> list[tuple[Statement, str]]:
         """Each statement with the reason a reviewer needs for its wildcards."""
-        team_request_tag = {"StringEquals": {"aws:RequestTag/DomainName": self.team}}
-        team_resource_tag = {"StringEquals": {"aws:ResourceTag/DomainName": self.team}}
+        team_request_tag = {"StringEquals": {names.REQUEST_TEAM_TAG: self.team}}
+        team_resource_tag = {"StringEquals": {names.RESOURCE_TEAM_TAG: self.team}}
         any_sagemaker = [stack.format_arn(service="sagemaker", resource="*")]
         vpc_arn = stack.format_arn(service="ec2", resource="vpc", resource_name=vpc.vpc_id)
         statement = Statement
@@ -124,7 +125,7 @@ class TeamExecutionRole(Construct):
                     # a standalone AddTags (re-tagging an existing resource) never matches.
                     conditions={
                         "StringEquals": {
-                            "aws:RequestTag/DomainName": self.team,
+                            names.REQUEST_TEAM_TAG: self.team,
                             "sagemaker:TaggingAction": [action.split(":")[1] for action in CREATE_ACTIONS],
                         }
                     },
@@ -161,7 +162,7 @@ class TeamExecutionRole(Construct):
                 statement(
                     sid="AssumeRolesInOtherOrganisationAccounts",
                     actions=["sts:AssumeRole"],
-                    resources=["arn:aws:iam::*:role/*"],
+                    resources=[stack.format_arn(service="iam", region="", account="*", resource="role", resource_name="*")],
                     conditions={
                         "StringEquals": {"aws:ResourceOrgID": "${aws:PrincipalOrgID}"},
                         "StringNotEquals": {"aws:ResourceAccount": stack.account},
@@ -207,7 +208,7 @@ class TeamExecutionRole(Construct):
                 statement(
                     sid="PullImages",
                     actions=["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-                    resources=[f"arn:aws:ecr:{stack.region}:*:repository/*"],
+                    resources=[stack.format_arn(service="ecr", account="*", resource="repository", resource_name="*")],
                 ),
                 "Training and processing images live in AWS-owned registries of other accounts; "
                 "read-only pulls in this region.",
@@ -256,8 +257,8 @@ class TeamExecutionRole(Construct):
                 actions=["sagemaker:*", "kms:*"],
                 resources=["*"],
                 conditions={
-                    "Null": {"aws:ResourceTag/DomainName": "false"},
-                    "StringNotEquals": {"aws:ResourceTag/DomainName": self.team},
+                    "Null": {names.RESOURCE_TEAM_TAG: "false"},
+                    "StringNotEquals": {names.RESOURCE_TEAM_TAG: self.team},
                 },
             ),
             Statement(
@@ -307,8 +308,8 @@ class TeamExecutionRole(Construct):
                 actions=["sagemaker:AddTags", *CREATE_ACTIONS],
                 resources=["*"],
                 conditions={
-                    "Null": {"aws:RequestTag/DomainName": "false"},
-                    "StringNotEquals": {"aws:RequestTag/DomainName": self.team},
+                    "Null": {names.REQUEST_TEAM_TAG: "false"},
+                    "StringNotEquals": {names.REQUEST_TEAM_TAG: self.team},
                 },
             ),
             Statement(
@@ -316,7 +317,7 @@ class TeamExecutionRole(Construct):
                 deny=True,
                 actions=["sagemaker:DeleteTags"],
                 resources=["*"],
-                conditions={"ForAnyValue:StringEquals": {"aws:TagKeys": ["DomainName"]}},
+                conditions={"ForAnyValue:StringEquals": {"aws:TagKeys": [names.TEAM_TAG_KEY]}},
             ),
         ]
 

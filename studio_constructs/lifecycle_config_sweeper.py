@@ -13,12 +13,20 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from constructs import Construct
 
-from studio_constructs.nag import acknowledge_wildcards
+from studio_constructs.nag import acknowledge, acknowledge_wildcards
 from studio_constructs.policy import Statement
 from studio_constructs.python_function import PythonFunction
 
 # The same key as lambda/lifecycle_config/lifecycle_config_api.py (a test keeps them equal).
 DELETE_WHEN_UNUSED_TAG = "studio-platform:delete-when-unused"
+
+# Why a failed run needs no dead-letter queue or failure destination (cdk-nag Serverless,
+# checkov CKV_AWS_116): nothing of the run is lost, the tags on the configs are the state.
+SCHEDULED_RUN_NEEDS_NO_DEAD_LETTER = (
+    "A scheduled sweep: the event carries no data (the delete-when-unused tags on the configs are the whole "
+    "state), and the next scheduled run repeats a failed or undelivered one; a dead-lettered copy would have "
+    "nothing to replay. Failures are in the function's JSON log."
+)
 
 
 def lifecycle_config_arn(scope: Construct, name: str = "*") -> str:
@@ -48,6 +56,7 @@ class LifecycleConfigSweeper(Construct):
             # A run stops itself 20 s before this; the call budget usually ends it far earlier.
             timeout=cdk.Duration.minutes(5),
             environment={"SWEEP_MAX_CALLS": str(max_calls_per_run)},
+            no_dead_letter_reason=SCHEDULED_RUN_NEEDS_NO_DEAD_LETTER,
         )
         self.rule = events.Rule(
             self,
@@ -59,6 +68,12 @@ class LifecycleConfigSweeper(Construct):
         # A failed run is not re-run at once by Lambda's asynchronous retries: the next
         # scheduled run repeats it anyway, and an immediate retry would only double the calls.
         self.function.function.configure_async_invoke(retry_attempts=0)
+        acknowledge(
+            self.function.function.node.find_child("EventInvokeConfig"),
+            "Serverless-LambdaAsyncFailureDestination",
+            SCHEDULED_RUN_NEEDS_NO_DEAD_LETTER,
+        )
+        acknowledge(self.rule, "Serverless-EventBusDLQ", SCHEDULED_RUN_NEEDS_NO_DEAD_LETTER)
         self._grant()
 
     def _grant(self) -> None:

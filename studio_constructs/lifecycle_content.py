@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from studio_platform import names
 from studio_platform.errors import ConfigError
 
 SCRIPTS_DIR = Path(__file__).resolve().parent.parent / "lifecycle_scripts"
@@ -40,10 +41,11 @@ class AppScript:
     name_segment: str
 
 
+JUPYTER_LAB, CODE_EDITOR, KERNEL_GATEWAY = names.LIFECYCLE_APP_SEGMENTS
 APP_SCRIPTS = (
-    AppScript("JupyterLab", "jupyterlab.sh", "jupyterlab"),
-    AppScript("CodeEditor", "code_editor.sh", "codeeditor"),
-    AppScript("KernelGateway", "kernel_gateway.sh", "kernelgateway"),
+    AppScript("JupyterLab", "jupyterlab.sh", JUPYTER_LAB),
+    AppScript("CodeEditor", "code_editor.sh", CODE_EDITOR),
+    AppScript("KernelGateway", "kernel_gateway.sh", KERNEL_GATEWAY),
 )
 
 
@@ -89,8 +91,8 @@ def render_one(app: AppScript, *, team: str, common: str, values: dict[str, str]
             f"the rendered script is {len(content_base64)} base64 characters; SageMaker accepts at most "
             f"{MAX_CONTENT_BASE64} per lifecycle configuration",
         )
-    digest = hashlib.sha256(script.encode("utf-8")).hexdigest()[:8]
-    name = f"{team}-{app.name_segment}-{digest}"
+    digest = hashlib.sha256(script.encode("utf-8")).hexdigest()[: names.LIFECYCLE_HASH_LENGTH]
+    name = names.lifecycle_config_name(team, app.name_segment, digest)
     if not CONFIG_NAME_PATTERN.match(name):
         raise ConfigError("team", f"lifecycle configuration name {name!r} does not fit SageMaker's naming rule")
     return LifecycleScript(app_type=app.app_type, name=name, content_base64=content_base64, script=script)

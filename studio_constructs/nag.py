@@ -1,5 +1,7 @@
 """cdk-nag v3 acknowledgements, kept next to the resource they concern.
 
+app.py runs the packs of `PACKS`. A rule id starts with its pack's name
+(`AwsSolutions-IAM5`, `Serverless-LambdaDLQ`) and is acknowledged as `<pack>::<rule id>`.
 cdk-nag v3 matches each finding exactly: `AwsSolutions-IAM5[Resource::<arn>]` is one
 finding, `AwsSolutions-IAM5[Action::s3:*]` another. `finding_ref` renders an ARN that
 holds CloudFormation tokens the way cdk-nag prints it (`<LogicalId.Attr>`).
@@ -7,24 +9,48 @@ holds CloudFormation tokens the way cdk-nag prints it (`<LogicalId.Attr>`).
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import aws_cdk as cdk
 from constructs import IConstruct
 
+from studio_constructs.checkov import MIN_REASON_LENGTH
+
+# The packs app.py adds (their plugin names; tests/test_nag_packs.py checks the app runs each).
+PACKS = ("AwsSolutions", "Serverless")
+
 
 def acknowledge(construct: IConstruct, rule: str, reason: str, *, findings: Iterable[str] = ()) -> None:
-    """Accept AwsSolutions `rule` on `construct` with a reason.
+    """Accept `rule` (e.g. `AwsSolutions-IAM5`, `Serverless-LambdaDLQ`) on `construct` with a reason.
 
     Without `findings` the rule itself is acknowledged; with them, each `rule[finding]`.
     """
-    if len(reason) < 20:
-        raise ValueError(f"acknowledgement of {rule} needs a specific reason, got {reason!r}")
     ids = [f"{rule}[{finding}]" for finding in findings] or [rule]
-    # One call for all findings: each jsii round trip costs synth time at 100 teams.
-    cdk.Validations.of(construct).acknowledge(
-        *(cdk.Acknowledgment(id=f"AwsSolutions::{finding_id}", reason=reason) for finding_id in ids)
-    )
+    _acknowledge(construct, [(finding_id, reason) for finding_id in ids])
+
+
+def acknowledge_rules(construct: IConstruct, reasons: Mapping[str, str]) -> None:
+    """Several rules at once ({rule id: reason}) on `construct`."""
+    _acknowledge(construct, list(reasons.items()))
+
+
+def validation_id(rule_id: str) -> str:
+    """`Serverless-LambdaDLQ` -> `Serverless::Serverless-LambdaDLQ`, the id aws-cdk-lib matches."""
+    pack = rule_id.split("-", 1)[0]
+    if pack not in PACKS:
+        raise ValueError(f"{rule_id!r} is not a rule of the cdk-nag packs the app runs ({', '.join(PACKS)})")
+    return f"{pack}::{rule_id}"
+
+
+def _acknowledge(construct: IConstruct, entries: list[tuple[str, str]]) -> None:
+    for rule_id, reason in entries:
+        if len(reason.strip()) < MIN_REASON_LENGTH:
+            raise ValueError(f"acknowledgement of {rule_id} needs a specific reason, got {reason!r}")
+    if entries:
+        # One call for all findings: each jsii round trip costs synth time at 100 teams.
+        cdk.Validations.of(construct).acknowledge(
+            *(cdk.Acknowledgment(id=validation_id(rule_id), reason=reason) for rule_id, reason in entries)
+        )
 
 
 def finding_ref(scope: IConstruct, value: str) -> str:
@@ -52,7 +78,7 @@ def _flatten(resolved: Any) -> str:
 def acknowledge_wildcards(construct: IConstruct, statements: Iterable[tuple[Any, str]]) -> None:
     """Acknowledge AwsSolutions-IAM5 for each wildcard action/resource of each statement
     (`policy.Statement`, read in Python), with that statement's reason, in one call."""
-    acknowledgments = []
+    entries = []
     for statement, reason in statements:
         findings = [f"Action::{action}" for action in statement.actions if "*" in action]
         findings += [
@@ -60,13 +86,8 @@ def acknowledge_wildcards(construct: IConstruct, statements: Iterable[tuple[Any,
             for rendered in (finding_ref(construct, resource) for resource in statement.resources)
             if "*" in rendered
         ]
-        if findings and len(reason) < 20:
-            raise ValueError(f"acknowledgement of {findings} needs a specific reason, got {reason!r}")
-        acknowledgments += [
-            cdk.Acknowledgment(id=f"AwsSolutions::AwsSolutions-IAM5[{finding}]", reason=reason) for finding in findings
-        ]
-    if acknowledgments:
-        cdk.Validations.of(construct).acknowledge(*acknowledgments)
+        entries += [(f"AwsSolutions-IAM5[{finding}]", reason) for finding in findings]
+    _acknowledge(construct, entries)
 
 
 def ignore_redundant_depends_on(construct: IConstruct) -> None:

@@ -17,6 +17,7 @@ from studio_constructs.policy import Statement
 from studio_constructs.checkov import skip_checkov
 from studio_constructs.nag import acknowledge, acknowledge_wildcards
 from studio_constructs.python_function import PythonFunction
+from studio_platform import names
 
 # Well under API Gateway's 29 s integration timeout.
 FUNCTION_TIMEOUT = cdk.Duration.seconds(20)
@@ -174,8 +175,8 @@ class PresignedUrlApi(Construct):
                 actions=["sagemaker:CreateUserProfile", "sagemaker:AddTags"],
                 resources=[profile_arn],
                 conditions={
-                    "Null": {"aws:RequestTag/DomainName": "false", "aws:RequestTag/CognitoSub": "false"},
-                    "ForAllValues:StringEquals": {"aws:TagKeys": ["DomainName", "CognitoSub", "CognitoUsername"]},
+                    "Null": {names.REQUEST_TEAM_TAG: "false", "aws:RequestTag/CognitoSub": "false"},
+                    "ForAllValues:StringEquals": {"aws:TagKeys": [names.TEAM_TAG_KEY, "CognitoSub", "CognitoUsername"]},
                 },
             ),
         ]

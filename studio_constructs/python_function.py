@@ -17,12 +17,38 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
-from studio_constructs.checkov import skip_checkov, skip_cdk_function_checks, skip_project_function_checks
-from studio_constructs.nag import acknowledge, finding_ref, ignore_redundant_depends_on
+from studio_constructs.checkov import (
+    CDK_PLUMBING_NO_DEAD_LETTER,
+    SYNCHRONOUS_INVOCATION_ONLY,
+    skip_checkov,
+    skip_cdk_function_checks,
+    skip_project_function_checks,
+)
+from studio_constructs.nag import acknowledge, acknowledge_rules, finding_ref, ignore_redundant_depends_on
 
 LAMBDA_ROOT = Path(__file__).resolve().parent.parent / "lambda"
 RUNTIME = lambda_.Runtime.PYTHON_3_14
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
+
+# Why the functions below are as they are (cdk-nag Serverless pack; checkov's shared reasons).
+UNTRACED_FUNCTION = (
+    "Not on a request path (tracing=True marks the ones that are): it runs while CloudFormation deploys or on a "
+    "schedule. Our handlers use the runtime's boto3 without the X-Ray SDK, so active tracing would record only the "
+    "invocation segment, whose duration and init time the function's JSON platform.report log line already holds, "
+    "and would grant the role xray:PutTraceSegments on *."
+)
+CDK_PLUMBING_MEMORY = (
+    "aws-cdk-lib's Provider framework function (Node.js) only forwards the CloudFormation event to our handler and "
+    "relays the answer; aws-cdk-lib runs it at Lambda's 128 MB default and exposes no memory option."
+)
+CDK_PLUMBING_UNTRACED = (
+    "aws-cdk-lib's Provider framework function only forwards the CloudFormation event to our handler, whose JSON "
+    "log records every step, and relays the answer; aws-cdk-lib exposes no tracing option for it."
+)
+WAITER_UNTRACED = (
+    "The Provider framework's internal waiter only polls our completion check; our handler "
+    "logs every step, and aws-cdk-lib exposes no tracing option for it."
+)
 
 
 class PythonFunction(Construct):
@@ -41,7 +67,10 @@ class PythonFunction(Construct):
         memory_size: int = 256,
         tracing: bool = False,
         role: iam.IRole | None = None,
+        no_dead_letter_reason: str = SYNCHRONOUS_INVOCATION_ONLY,
     ) -> None:
+        """`no_dead_letter_reason`: why failed invocations need no dead-letter queue (the
+        default fits every function a caller invokes synchronously)."""
         super().__init__(scope, construct_id)
         source = LAMBDA_ROOT / code_dir
         if not (source / "handler.py").is_file():
@@ -72,12 +101,19 @@ class PythonFunction(Construct):
         # Only the function's own log group; the role has no managed policy.
         self.log_group.grant_write(self.role)
         ignore_redundant_depends_on(self.function)
-        skip_project_function_checks(self.function, has_environment=bool(environment))
+        skip_project_function_checks(
+            self.function, has_environment=bool(environment), no_dead_letter_reason=no_dead_letter_reason
+        )
+        accepted = {"Serverless-LambdaDLQ": no_dead_letter_reason}
+        if not tracing:
+            accepted["Serverless-LambdaTracing"] = UNTRACED_FUNCTION
+        acknowledge_rules(self.function, accepted)
         if tracing:
             acknowledge(
                 self.role,
                 "AwsSolutions-IAM5",
                 "X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions.",
+                findings=["Resource::*"],  # v3 matches the finding, not the bare rule id
             )
 
 
@@ -153,6 +189,7 @@ class PythonCustomResourceProvider(Construct):
         for role in (framework_role, waiter_role):
             if role is not None:
                 self._acknowledge_framework(role, handlers)
+        self._accept_framework_functions()
 
     def _framework_role(self, construct_id: str, description: str, log_group: logs.ILogGroup) -> iam.Role:
         role = iam.Role(
@@ -160,6 +197,21 @@ class PythonCustomResourceProvider(Construct):
         )
         log_group.grant_write(role)
         return role
+
+    def _accept_framework_functions(self) -> None:
+        for name in ("framework-onEvent", "framework-isComplete", "framework-onTimeout"):
+            framework = self.provider.node.try_find_child(name)
+            if framework is not None:
+                ignore_redundant_depends_on(framework)
+                skip_cdk_function_checks(framework)
+                acknowledge_rules(
+                    framework,
+                    {
+                        "Serverless-LambdaDLQ": CDK_PLUMBING_NO_DEAD_LETTER,
+                        "Serverless-LambdaDefaultMemorySize": CDK_PLUMBING_MEMORY,
+                        "Serverless-LambdaTracing": CDK_PLUMBING_UNTRACED,
+                    },
+                )
 
     def _acknowledge_framework(self, framework_role: iam.IRole, handlers: list[lambda_.IFunction]) -> None:
         invoke_reason = (
@@ -172,11 +224,6 @@ class PythonCustomResourceProvider(Construct):
             invoke_reason,
             findings=[f"Resource::{finding_ref(self, fn.function_arn)}:*" for fn in handlers],
         )
-        for name in ("framework-onEvent", "framework-isComplete", "framework-onTimeout"):
-            framework = self.provider.node.try_find_child(name)
-            if framework is not None:
-                ignore_redundant_depends_on(framework)
-                skip_cdk_function_checks(framework)
         waiter = self.provider.node.try_find_child("waiter-state-machine")
         if waiter is not None:
             ignore_redundant_depends_on(waiter)
@@ -187,26 +234,26 @@ class PythonCustomResourceProvider(Construct):
                 "resource-level permissions; aws-cdk-lib grants it for the waiter's own execution log.",
             )
         if waiter is not None and framework_role.node.id == "FrameworkWaiterRole":
-            acknowledge(
-                waiter,
-                "AwsSolutions-SF2",
-                "The Provider framework's internal waiter only polls our completion check; our handler "
-                "logs every step, and aws-cdk-lib exposes no tracing option for it.",
-            )
-            acknowledge(
-                waiter,
-                "AwsSolutions-IAM5",
+            log_delivery = (
                 "Step Functions log delivery (logs:CreateLogDelivery and friends) has no resource-level "
-                "permissions; granted by aws-cdk-lib for the waiter's own execution log.",
-                findings=["Resource::*"],
+                "permissions; granted by aws-cdk-lib for the waiter's own execution log."
+            )
+            invoke_own = (
+                "The Provider framework's waiter state machine may invoke only its own completion "
+                "and timeout functions (every version), nothing else."
             )
             frameworks = [self.provider.node.find_child(n) for n in ("framework-isComplete", "framework-onTimeout")]
-            acknowledge(
+            acknowledge_rules(
                 waiter,
-                "AwsSolutions-IAM5",
-                "The Provider framework's waiter state machine may invoke only its own completion "
-                "and timeout functions (every version), nothing else.",
-                findings=[f"Resource::{finding_ref(self, fn.function_arn)}:*" for fn in frameworks],
+                {
+                    "AwsSolutions-SF2": WAITER_UNTRACED,
+                    "Serverless-StepFunctionStateMachineXray": WAITER_UNTRACED,
+                    "AwsSolutions-IAM5[Resource::*]": log_delivery,
+                    **{
+                        f"AwsSolutions-IAM5[Resource::{finding_ref(self, fn.function_arn)}:*]": invoke_own
+                        for fn in frameworks
+                    },
+                },
             )
 
     def resource(

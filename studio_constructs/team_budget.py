@@ -23,17 +23,13 @@ from studio_constructs.alert_topic import AlertTopic
 from studio_constructs.nag import acknowledge_wildcards
 from studio_constructs.policy import Statement
 from studio_constructs.python_function import PythonCustomResourceProvider
+from studio_platform import names
 from studio_platform.config import BudgetConfig
 
 # AWS Budgets accepts at most 10 e-mail subscribers (plus one SNS topic) per notification.
 MAX_EMAIL_SUBSCRIBERS = 10
-BUDGET_NAME_PREFIX = "sagemaker-studio-"
 RESOURCE_TYPE = "Custom::BudgetNotifications"
 FORECAST_THRESHOLD_PERCENT = 100.0
-
-
-def budget_name(team: str) -> str:
-    return f"{BUDGET_NAME_PREFIX}{team}"
 
 
 class BudgetNotificationsProvider(Construct):
@@ -61,7 +57,7 @@ class BudgetNotificationsProvider(Construct):
                     service="budgets",
                     region="",
                     resource="budget",
-                    resource_name=f"{BUDGET_NAME_PREFIX}*",
+                    resource_name=f"{names.BUDGET_NAME_PREFIX}*",
                     arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
                 )
             ],
@@ -69,7 +65,7 @@ class BudgetNotificationsProvider(Construct):
         provider.handler.role.add_to_principal_policy(statement.build())
         reason = (
             "Team budgets are added by team stacks after this one is deployed; only budgets named "
-            f"{BUDGET_NAME_PREFIX}<team> of this account, only the two budget actions (Budgets has "
+            f"{names.BUDGET_NAME_PREFIX}<team> of this account, only the two budget actions (Budgets has "
             "no narrower action for notifications)."
         )
         acknowledge_wildcards(provider.handler.role, [(statement, reason)])
@@ -101,7 +97,7 @@ class TeamBudget(Construct):
         self.topic = AlertTopic(
             self, "Alerts", publisher="budgets.amazonaws.com", encryption_key=encryption_key
         ).topic
-        name = budget_name(team)
+        name = names.budget_name(team)
         # Limit and filters update in place; only BudgetName (fixed per team) would replace it.
         self.budget = budgets.CfnBudget(
             self,
@@ -111,7 +107,7 @@ class TeamBudget(Construct):
                 budget_type="COST",
                 time_unit="MONTHLY",
                 budget_limit=budgets.CfnBudget.SpendProperty(amount=budget.monthly_limit_usd, unit="USD"),
-                cost_filters={"TagKeyValue": [f"user:DomainName${team}"]},
+                cost_filters={"TagKeyValue": [f"user:{names.TEAM_TAG_KEY}${team}"]},
             ),
         )
         subscribers = [{"SubscriptionType": "SNS", "Address": self.topic.topic_arn}]

@@ -8,6 +8,7 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from studio_constructs.nag import acknowledge
+from studio_platform import names
 
 
 USE_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"]
@@ -39,7 +40,7 @@ class TeamKey(Construct):
             removal_policy=removal_policy,
             pending_window=cdk.Duration.days(30),
         )
-        self.alias = self.key.add_alias(f"alias/sagemaker-studio/{team}")
+        self.alias = self.key.add_alias(names.key_alias_name(team))
 
     def grant_job_encryption(self, grantee: iam.IGrantable) -> None:
         """What a SageMaker execution role needs to encrypt job volumes, outputs and data.

@@ -76,7 +76,7 @@ class TeamConfig:
     @property
     def tags(self) -> dict[str, str]:
         """Tags for every resource of the team: access control and cost allocation."""
-        tags = {"DomainName": self.name}
+        tags = {names.TEAM_TAG_KEY: self.name}
         if self.cost_centre:
             tags["CostCentre"] = self.cost_centre
         if self.owner:

@@ -20,12 +20,20 @@ REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$")
 IAM_ROLE_ARN_PATTERN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$")
 INSTANCE_TYPE_PATTERN = re.compile(r"^(system|ml\.[a-z0-9-]+\.[a-z0-9]+)$")
 
+# The tag that draws every team boundary: IAM conditions, cost allocation, budgets, teardown.
+TEAM_TAG_KEY = "DomainName"
+REQUEST_TEAM_TAG = f"aws:RequestTag/{TEAM_TAG_KEY}"
+RESOURCE_TEAM_TAG = f"aws:ResourceTag/{TEAM_TAG_KEY}"
 EXECUTION_ROLE_SUFFIX = "-sagemaker-execution-role"
+TEAM_STACK_PREFIX = "sagemaker-studio-stack-"
+BUDGET_NAME_PREFIX = "sagemaker-studio-"
+KEY_ALIAS_PREFIX = "alias/sagemaker-studio/"
 IAM_ROLE_NAME_MAX = 64
 S3_BUCKET_NAME_MAX = 63
 SAGEMAKER_NAME_MAX = 63
-# Longest app segment plus the content hash: "<team>-kernelgateway-<8 hex>".
-LIFECYCLE_NAME_OVERHEAD = len("-kernelgateway-") + 8
+# Lifecycle-config names: "<team>-<app segment>-<content hash>" (studio_constructs/lifecycle_content.py).
+LIFECYCLE_APP_SEGMENTS = ("jupyterlab", "codeeditor", "kernelgateway")
+LIFECYCLE_HASH_LENGTH = 8
 # S3 reserves these prefixes for its own bucket types.
 S3_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 
@@ -36,6 +44,29 @@ def execution_role_name(team: str) -> str:
 
 def data_bucket_name(team: str, region: str, account: str) -> str:
     return f"{team}-{region}-{account}"
+
+
+def team_stack_name(team: str) -> str:
+    return f"{TEAM_STACK_PREFIX}{team}"
+
+
+def budget_name(team: str) -> str:
+    return f"{BUDGET_NAME_PREFIX}{team}"
+
+
+def key_alias_name(team: str) -> str:
+    return f"{KEY_ALIAS_PREFIX}{team}"
+
+
+def lifecycle_config_name(team: str, app_segment: str, content_hash: str) -> str:
+    return f"{team}-{app_segment}-{content_hash}"
+
+
+def lifecycle_name_overhead() -> int:
+    """What the longest lifecycle-config name adds to the team name, from the builder itself."""
+    return max(
+        len(lifecycle_config_name("", segment, "0" * LIFECYCLE_HASH_LENGTH)) for segment in LIFECYCLE_APP_SEGMENTS
+    )
 
 
 def retired_team_rule(name: str, region: str, account: str) -> str:
@@ -54,7 +85,7 @@ def max_team_name_length(region: str, account: str) -> int:
         SAGEMAKER_NAME_MAX,
         S3_BUCKET_NAME_MAX - len(data_bucket_name("", region, account)),
         IAM_ROLE_NAME_MAX - len(EXECUTION_ROLE_SUFFIX),
-        SAGEMAKER_NAME_MAX - LIFECYCLE_NAME_OVERHEAD,
+        SAGEMAKER_NAME_MAX - lifecycle_name_overhead(),
     )
 
 
