@@ -31,7 +31,7 @@ OUTBOUND_SG = "sg-0bbbbbbbbbbbbbbb2"
 HOME_EFS = "fs-0123456789abcdef0"
 
 
-def event(request_type="Delete", *, retention="Delete", managed="", started_at=STARTED_AT, **overrides):
+def event(request_type="Delete", *, retention="Delete", started_at=STARTED_AT, **overrides):
     built = {
         "RequestType": request_type,
         "StackId": STACK_ID,
@@ -43,7 +43,6 @@ def event(request_type="Delete", *, retention="Delete", managed="", started_at=S
             "DomainId": DOMAIN_ID,
             "VpcId": VPC_ID,
             "HomeEfsRetention": retention,
-            "ManagedUserProfiles": managed,
         },
     }
     if request_type != "Create":

@@ -38,7 +38,7 @@ def test_delete_on_event_keeps_the_physical_id_and_stamps_the_start():
 # -- the full Delete ---------------------------------------------------------------------------
 
 def test_full_teardown_runs_one_layer_per_poll_until_everything_is_gone(stubs, actions):
-    request_event = event(managed="Demo-User")
+    request_event = event()
 
     stubs.domain()
     stubs.apps(app("default", space="team-space"), app("old", "Deleted", space="team-space"),
@@ -81,7 +81,7 @@ def test_full_teardown_runs_one_layer_per_poll_until_everything_is_gone(stubs, a
 
     profile_actions = [(a, f["resource"]) for a, f in actions if a.endswith("user_profile")]
     assert profile_actions == [("delete_user_profile", f"user profile {DOMAIN_ID}/alice"),
-                               ("delete_managed_user_profile", f"user profile {DOMAIN_ID}/demo-user")]
+                               ("delete_user_profile", f"user profile {DOMAIN_ID}/demo-user")]
     assert actions[-1][0] == "poll_finished" and actions[-2][0] == "teardown_complete"
 
 

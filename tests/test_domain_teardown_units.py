@@ -21,7 +21,7 @@ STACK_ID = "arn:aws:cloudformation:eu-central-1:111122223333:stack/team1/guid"
 
 
 def event(**properties):
-    base = {"DomainId": "d-abc123", "VpcId": "vpc-1", "HomeEfsRetention": "Delete", "ManagedUserProfiles": ""}
+    base = {"DomainId": "d-abc123", "VpcId": "vpc-1", "HomeEfsRetention": "Delete"}
     base.update(properties)
     return {"RequestType": "Delete", "StackId": STACK_ID, "PhysicalResourceId": "teardown-d-abc123",
             "ResourceProperties": base}
@@ -33,10 +33,9 @@ def test_domain_arn_follows_the_stack_partition_region_and_account():
         "arn:aws-cn:sagemaker:cn-north-1:444455556666:domain/d-x")
 
 
-def test_managed_profiles_are_matched_case_insensitively_and_blanks_ignored():
-    request = parse_request(event(ManagedUserProfiles=" Demo-User, ,alice"))
-    assert request.is_managed_profile("demo-user") and request.is_managed_profile("ALICE")
-    assert not request.is_managed_profile("bob")
+def test_properties_are_read_from_the_event():
+    request = parse_request(event())
+    assert (request.domain_id, request.vpc_id) == ("d-abc123", "vpc-1")
     assert request.home_efs_retention is HomeEfsRetention.DELETE
 
 
@@ -50,7 +49,6 @@ def test_no_start_stamp_means_none_and_a_naive_one_is_ignored():
     ("DomainId", "", "DomainId"),
     ("VpcId", None, "VpcId"),
     ("HomeEfsRetention", "delete", "Retain or Delete"),
-    ("ManagedUserProfiles", ["a"], "comma-joined"),
 ])
 def test_bad_properties_are_rejected_with_the_property_named(key, value, message):
     with pytest.raises(InvalidRequest, match=message):

@@ -32,7 +32,6 @@ class TeardownRequest:
     domain_id: str
     vpc_id: str
     home_efs_retention: HomeEfsRetention
-    managed_user_profiles: frozenset[str]
     domain_arn: str
     # Set by on_event on Delete; tells a Delete_Failed left over from an earlier attempt apart.
     started_at: datetime | None
@@ -40,10 +39,6 @@ class TeardownRequest:
     @property
     def expected_physical_resource_id(self) -> str:
         return physical_resource_id_for(self.domain_id)
-
-    def is_managed_profile(self, profile_name: str) -> bool:
-        # UserProfileName is case-insensitive in SageMaker.
-        return profile_name.casefold() in self.managed_user_profiles
 
 
 def physical_resource_id_for(domain_id: str) -> str:
@@ -68,7 +63,6 @@ def parse_request(event: Mapping[str, Any]) -> TeardownRequest:
         domain_id=domain_id,
         vpc_id=_required(properties, "VpcId"),
         home_efs_retention=retention,
-        managed_user_profiles=_profile_names(properties.get("ManagedUserProfiles", "")),
         domain_arn=domain_arn_from_stack_id(stack_id=_required(event, "StackId"), domain_id=domain_id),
         started_at=_started_at(event.get("Data") or {}),
     )
@@ -92,11 +86,6 @@ def _required(mapping: Mapping[str, Any], key: str) -> str:
         raise InvalidRequest(f"{key} is required and must be a non-empty string")
     return value.strip()
 
-
-def _profile_names(joined: Any) -> frozenset[str]:
-    if not isinstance(joined, str):
-        raise InvalidRequest("ManagedUserProfiles must be a comma-joined string")
-    return frozenset(name.strip().casefold() for name in joined.split(",") if name.strip())
 
 
 def _started_at(data: Mapping[str, Any]) -> datetime | None:

@@ -102,7 +102,7 @@ def delete_user_profiles(aws: Aws, *, request: TeardownRequest) -> bool:
             continue
         outcome = request_delete(
             aws,
-            action="delete_managed_user_profile" if request.is_managed_profile(name) else "delete_user_profile",
+            action="delete_user_profile",
             service="sagemaker",
             operation="delete_user_profile",
             resource=f"user profile {domain_id}/{name}",
