@@ -63,7 +63,14 @@ class SageMakerStudioStack(cdk.Stack):
             removal_policy=removal,
         )
         self.lifecycle = TeamLifecycleConfigs(
-            self, "LifecycleConfigs", team=team, service_token=lifecycle_service_token
+            self,
+            "LifecycleConfigs",
+            team=team.name,
+            idle_timeout_minutes=team.idle_timeout_minutes,
+            pip_index_url=team.pip_index_url,
+            conda_channel_url=team.conda_channel_url,
+            tags=team.tags,
+            service_token=lifecycle_service_token,
         )
         self.studio = StudioDomain(
             self,
@@ -113,7 +120,9 @@ class SageMakerStudioStack(cdk.Stack):
                 self,
                 "TeamBudget",
                 team=team.name,
-                budget=team.budget,
+                monthly_limit_usd=team.budget.monthly_limit_usd,
+                thresholds_percent=team.budget.thresholds_percent,
+                emails=team.budget.emails,
                 encryption_key=self.key.key,
                 notifications_service_token=budget_service_token,
             )

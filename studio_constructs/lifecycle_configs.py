@@ -13,6 +13,8 @@ same reason as the teardown provider: Lambda functions and IAM roles per team do
 
 from __future__ import annotations
 
+from typing import Mapping
+
 import aws_cdk as cdk
 from constructs import Construct
 
@@ -26,7 +28,6 @@ from studio_constructs.nag import acknowledge_wildcards
 from studio_constructs.policy import Statement
 from studio_constructs.python_function import PythonCustomResourceProvider
 from studio_constructs.studio_domain import LifecycleConfigArns
-from studio_platform.config import TeamConfig
 
 ARN_FIELD = {"JupyterLab": "jupyter_lab", "CodeEditor": "code_editor", "KernelGateway": "kernel_gateway"}
 RESOURCE_TYPE = "Custom::StudioLifecycleConfig"
@@ -82,14 +83,25 @@ class LifecycleConfigProvider(Construct):
 class TeamLifecycleConfigs(Construct):
     """Attributes: `arns` (LifecycleConfigArns for StudioDomain), `scripts` (rendered)."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, team: TeamConfig, service_token: str) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        team: str,
+        idle_timeout_minutes: float,
+        service_token: str,
+        pip_index_url: str | None = None,
+        conda_channel_url: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(scope, construct_id)
         # Raises ConfigError naming the script when its base64 content exceeds 16384 characters.
         self.scripts = render_lifecycle_configs(
-            team=team.name,
-            idle_timeout_minutes=team.idle_timeout_minutes,
-            pip_index_url=team.pip_index_url,
-            conda_channel_url=team.conda_channel_url,
+            team=team,
+            idle_timeout_minutes=idle_timeout_minutes,
+            pip_index_url=pip_index_url,
+            conda_channel_url=conda_channel_url,
         )
         arns: dict[str, str] = {}
         for script in self.scripts:
@@ -102,7 +114,7 @@ class TeamLifecycleConfigs(Construct):
                     "ConfigName": script.name,
                     "AppType": script.app_type,
                     "ContentBase64": script.content_base64,
-                    "Tags": [{"Key": key, "Value": value} for key, value in team.tags.items()],
+                    "Tags": [{"Key": key, "Value": value} for key, value in (tags or {}).items()],
                 },
             )
             arns[ARN_FIELD[script.app_type]] = resource.get_att_string("Arn")

@@ -12,7 +12,7 @@ same reason as the lifecycle-config and teardown providers.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_budgets as budgets
@@ -24,7 +24,6 @@ from studio_constructs.nag import acknowledge_wildcards
 from studio_constructs.policy import Statement
 from studio_constructs.python_function import PythonCustomResourceProvider
 from studio_platform import names
-from studio_platform.config import BudgetConfig
 
 # AWS Budgets accepts at most 10 e-mail subscribers (plus one SNS topic) per notification.
 MAX_EMAIL_SUBSCRIBERS = 10
@@ -85,14 +84,16 @@ class TeamBudget(Construct):
         construct_id: str,
         *,
         team: str,
-        budget: BudgetConfig,
+        monthly_limit_usd: float,
+        thresholds_percent: Sequence[float],
         encryption_key: kms.IKey,
         notifications_service_token: str,
+        emails: Sequence[str] = (),
     ) -> None:
         super().__init__(scope, construct_id)
-        if budget.monthly_limit_usd <= 0:
+        if monthly_limit_usd <= 0:
             raise ValueError(f"TeamBudget {team}: monthly_limit_usd must be > 0")
-        if len(budget.emails) > MAX_EMAIL_SUBSCRIBERS:
+        if len(emails) > MAX_EMAIL_SUBSCRIBERS:
             raise ValueError(f"TeamBudget {team}: at most {MAX_EMAIL_SUBSCRIBERS} e-mail subscribers")
         self.topic = AlertTopic(
             self, "Alerts", publisher="budgets.amazonaws.com", encryption_key=encryption_key
@@ -106,13 +107,13 @@ class TeamBudget(Construct):
                 budget_name=name,
                 budget_type="COST",
                 time_unit="MONTHLY",
-                budget_limit=budgets.CfnBudget.SpendProperty(amount=budget.monthly_limit_usd, unit="USD"),
+                budget_limit=budgets.CfnBudget.SpendProperty(amount=monthly_limit_usd, unit="USD"),
                 cost_filters={"TagKeyValue": [f"user:{names.TEAM_TAG_KEY}${team}"]},
             ),
         )
         subscribers = [{"SubscriptionType": "SNS", "Address": self.topic.topic_arn}]
-        subscribers += [{"SubscriptionType": "EMAIL", "Address": email} for email in budget.emails]
-        alerts = [("ACTUAL", threshold) for threshold in budget.thresholds_percent]
+        subscribers += [{"SubscriptionType": "EMAIL", "Address": email} for email in emails]
+        alerts = [("ACTUAL", threshold) for threshold in thresholds_percent]
         alerts.append(("FORECASTED", FORECAST_THRESHOLD_PERCENT))
         notifications: list[dict[str, Any]] = [
             {

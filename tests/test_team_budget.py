@@ -22,7 +22,16 @@ def synth(budget: BudgetConfig) -> Template:
     app = cdk.App()
     stack = cdk.Stack(app, "BudgetTest", env=cdk.Environment(account="111111111111", region="eu-central-1"))
     key = kms.Key(stack, "Key", enable_key_rotation=True)
-    TeamBudget(stack, "TeamBudget", team="team1", budget=budget, encryption_key=key, notifications_service_token=TOKEN)
+    TeamBudget(
+        stack,
+        "TeamBudget",
+        team="team1",
+        monthly_limit_usd=budget.monthly_limit_usd,
+        thresholds_percent=budget.thresholds_percent,
+        emails=budget.emails,
+        encryption_key=key,
+        notifications_service_token=TOKEN,
+    )
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return Template.from_stack(stack)
 
