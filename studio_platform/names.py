@@ -18,7 +18,6 @@ SAGEMAKER_NAME_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 ACCOUNT_PATTERN = re.compile(r"^[0-9]{12}$")
 REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$")
 IAM_ROLE_ARN_PATTERN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$")
-INSTANCE_TYPE_PATTERN = re.compile(r"^(system|ml\.[a-z0-9-]+\.[a-z0-9]+)$")
 
 # The tag that draws every team boundary: IAM conditions, cost allocation, budgets, teardown.
 TEAM_TAG_KEY = "DomainName"
@@ -120,8 +119,3 @@ def check_region(region: str, *, where: str = "-c region") -> str:
         raise ConfigError(where, f"{region!r} is not an AWS region name (like eu-central-1)")
     return region
 
-
-def check_instance_type(value: str, *, where: str) -> str:
-    if not INSTANCE_TYPE_PATTERN.match(value):
-        raise ConfigError(where, f"{value!r} is not a SageMaker instance type (like ml.t3.medium)")
-    return value

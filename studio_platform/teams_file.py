@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -136,8 +135,8 @@ def check_numbers_finite(document: Any, *, path: str) -> None:
         elif isinstance(node, list):
             for index, value in enumerate(node):
                 walk(value, f"{where}[{index}]")
-        elif isinstance(node, float) and not math.isfinite(node):
-            problems.add(f"{path}: {where}", f"{node!r} is not a finite number")
+        else:
+            problems.check(lambda: rules.check_finite(node, where=f"{path}: {where}"), None)
 
     walk(document, "")
     problems.raise_if_any()

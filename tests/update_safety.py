@@ -181,12 +181,21 @@ def replacement_reason(
                 p for p in {*old_values, *new_values} if old_values.get(p, ABSENT) != new_values.get(p, ABSENT)
             )
             return f"create-only {pointer} changed ({', '.join(paths)})"
-        stale = sorted(referenced_resources(new_values) & set(replaced))
-        if stale:
-            return f"create-only {pointer} references replaced {', '.join(stale)}"
-        read = sorted(cross_stack_reads(new_values) & set(moved))
-        if read:
-            return f"create-only {pointer} reads changed {', '.join(read)}"
+        why = changed_inputs(new_values, replaced, moved)
+        if why:
+            return f"create-only {pointer} {why}"
+    return None
+
+
+def changed_inputs(values: Any, replaced: Mapping[str, str], moved: Mapping[str, str]) -> str | None:
+    """Why values unchanged in the template still change in AWS: a Ref/GetAtt to a replaced
+    resource, or a read of another stack's output that changes."""
+    stale = sorted(referenced_resources(values) & set(replaced))
+    if stale:
+        return f"references replaced {', '.join(stale)}"
+    read = sorted(cross_stack_reads(values) & set(moved))
+    if read:
+        return f"reads changed {', '.join(read)}"
     return None
 
 
@@ -264,10 +273,4 @@ def update_reason(
     )
     if differing:
         return f"{', '.join(differing)} changed"
-    stale = sorted(referenced_resources(new_props) & set(replaced))
-    if stale:
-        return f"references replaced {', '.join(stale)}"
-    read = sorted(cross_stack_reads(new_props) & set(moved))
-    if read:
-        return f"reads changed {', '.join(read)}"
-    return None
+    return changed_inputs(new_props, replaced, moved)
