@@ -72,8 +72,8 @@ test: setup
 lint: setup
 	$(RUN) $(PY) -m pytest -n 2 tests/test_templates_lint.py tests/test_checkov.py
 
-# The CLI synth and the presign handler with stubbed AWS: the synth runtime is enough.
-bench: $(SYNTH_PYTHON) $(SYNTH_NPM)
+# The CLI synth, and the presign handler with stubbed AWS on Powertools (a test dependency).
+bench: $(TEST_PYTHON) $(SYNTH_NPM)
 	$(RUN) $(PY) benchmarks/run_all.py $(if $(filter 1,$(WRITE_README)),--write-readme)
 
 clean:

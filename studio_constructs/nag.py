@@ -75,18 +75,29 @@ def _flatten(resolved: Any) -> str:
     raise ValueError(f"cannot render {resolved!r} as a cdk-nag finding id")
 
 
+def wildcard_findings(construct: IConstruct, statement: Any) -> list[str]:
+    """The AwsSolutions-IAM5 findings a statement (`policy.Statement`, read in Python) raises."""
+    findings = [f"Action::{action}" for action in statement.actions if "*" in action]
+    findings += [
+        f"Resource::{rendered}"
+        for rendered in (finding_ref(construct, resource) for resource in statement.resources)
+        if "*" in rendered
+    ]
+    return findings
+
+
+def has_wildcards(construct: IConstruct, statement: Any) -> bool:
+    return bool(wildcard_findings(construct, statement))
+
+
 def acknowledge_wildcards(construct: IConstruct, statements: Iterable[tuple[Any, str]]) -> None:
-    """Acknowledge AwsSolutions-IAM5 for each wildcard action/resource of each statement
-    (`policy.Statement`, read in Python), with that statement's reason, in one call."""
-    entries = []
-    for statement, reason in statements:
-        findings = [f"Action::{action}" for action in statement.actions if "*" in action]
-        findings += [
-            f"Resource::{rendered}"
-            for rendered in (finding_ref(construct, resource) for resource in statement.resources)
-            if "*" in rendered
-        ]
-        entries += [(f"AwsSolutions-IAM5[{finding}]", reason) for finding in findings]
+    """Acknowledge AwsSolutions-IAM5 for each wildcard action/resource of each statement,
+    with that statement's reason, in one call."""
+    entries = [
+        (f"AwsSolutions-IAM5[{finding}]", reason)
+        for statement, reason in statements
+        for finding in wildcard_findings(construct, statement)
+    ]
     _acknowledge(construct, entries)
 
 

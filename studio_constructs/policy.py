@@ -12,6 +12,8 @@ from typing import Any, Mapping, Sequence
 
 from aws_cdk import aws_iam as iam
 
+from studio_constructs.nag import acknowledge_wildcards, has_wildcards
+
 
 @dataclass(frozen=True)
 class Statement:
@@ -56,3 +58,24 @@ class Statement:
 def policy_document(statements: Sequence[Statement]) -> iam.PolicyDocument:
     """One jsii call for the whole document instead of one object per statement."""
     return iam.PolicyDocument.from_json({"Version": "2012-10-17", "Statement": [s.to_json() for s in statements]})
+
+
+Reasoned = tuple[Statement, "str | None"]
+
+
+def add_statements(role: iam.IRole, statements: Sequence[Reasoned]) -> None:
+    """The one way a construct gives a role its statements: each is added to the role's policy,
+    and each wildcard action or resource is acknowledged for cdk-nag with its statement's reason.
+
+    A statement without wildcards carries `None`; a wildcard without a reason is refused here,
+    before cdk-nag would report it without one."""
+    unexplained = [
+        statement.sid or list(statement.actions)
+        for statement, reason in statements
+        if has_wildcards(role, statement) and not reason
+    ]
+    if unexplained:
+        raise ValueError(f"statements with wildcards need a reason: {unexplained}")
+    for statement, _ in statements:
+        role.add_to_principal_policy(statement.build())
+    acknowledge_wildcards(role, [(statement, reason) for statement, reason in statements if reason])

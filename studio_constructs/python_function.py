@@ -1,12 +1,12 @@
 """Python Lambda functions and custom-resource providers built the same way everywhere.
 
 Every function gets its own role (no AWS managed policy), a log group with a retention,
-JSON logs, the current Python runtime with the runtime's boto3 (no bundling, no Docker).
+JSON logs, the current Python runtime with the runtime's boto3, Powertools from AWS's public
+layer, and its code with the runtime core (function_code.py; no Docker).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Mapping
 
 import aws_cdk as cdk
@@ -24,10 +24,12 @@ from studio_constructs.checkov import (
     skip_cdk_function_checks,
     skip_project_function_checks,
 )
+from studio_constructs.function_code import LAMBDA_ROOT, staged_code
 from studio_constructs.nag import acknowledge, acknowledge_rules, finding_ref, ignore_redundant_depends_on
+from studio_constructs.powertools_layer import powertools_layer
 
-LAMBDA_ROOT = Path(__file__).resolve().parent.parent / "lambda"
 RUNTIME = lambda_.Runtime.PYTHON_3_14
+ARCHITECTURE = lambda_.Architecture.ARM_64
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
 
 # Why the functions below are as they are (cdk-nag Serverless pack; checkov's shared reasons).
@@ -52,7 +54,7 @@ WAITER_UNTRACED = (
 
 
 class PythonFunction(Construct):
-    """A function from `lambda/<code_dir>/`. Attributes: `function`, `role`, `log_group`."""
+    """A function from `lambda/<code_dir>/`. Attributes: `function`, `role`, `log_group`, `code_dir`."""
 
     def __init__(
         self,
@@ -72,6 +74,7 @@ class PythonFunction(Construct):
         """`no_dead_letter_reason`: why failed invocations need no dead-letter queue (the
         default fits every function a caller invokes synchronously)."""
         super().__init__(scope, construct_id)
+        self.code_dir = code_dir
         source = LAMBDA_ROOT / code_dir
         if not (source / "handler.py").is_file():
             raise ValueError(f"PythonFunction: {source}/handler.py does not exist")
@@ -86,8 +89,9 @@ class PythonFunction(Construct):
             self,
             "Function",
             runtime=RUNTIME,
-            architecture=lambda_.Architecture.ARM_64,
-            code=lambda_.Code.from_asset(str(source), exclude=["__pycache__", "*.pyc"]),
+            architecture=ARCHITECTURE,
+            code=lambda_.Code.from_asset(str(staged_code(code_dir))),
+            layers=[powertools_layer(self, runtime=RUNTIME, architecture=ARCHITECTURE)],
             handler=handler,
             description=description,
             timeout=timeout,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from studio_platform.errors import ConfigError
+from studio_runtime.contracts import TEAM_TAG_KEY
 
 TEAM_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 SAGEMAKER_NAME_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
@@ -19,8 +20,8 @@ ACCOUNT_PATTERN = re.compile(r"^[0-9]{12}$")
 REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$")
 IAM_ROLE_ARN_PATTERN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$")
 
-# The tag that draws every team boundary: IAM conditions, cost allocation, budgets, teardown.
-TEAM_TAG_KEY = "DomainName"
+# TEAM_TAG_KEY (studio_runtime.contracts, shared with the functions) draws every team boundary:
+# IAM conditions, cost allocation, budgets, teardown.
 REQUEST_TEAM_TAG = f"aws:RequestTag/{TEAM_TAG_KEY}"
 RESOURCE_TEAM_TAG = f"aws:ResourceTag/{TEAM_TAG_KEY}"
 EXECUTION_ROLE_SUFFIX = "-sagemaker-execution-role"

@@ -1,0 +1,57 @@
+"""The code asset of a function: its own `lambda/<dir>/` plus the runtime core, no Docker.
+
+Each function's package is staged once per content: the files of `lambda/<dir>/` and of
+`studio_runtime/` are copied into `.build/lambda/<dir>-<content hash>/`, which becomes the
+asset. The directory name is the hash, so concurrent synths (test workers) either find it
+complete or write their own copy and rename it into place; identical content gives an
+identical asset hash, and a change in the core changes every function that carries it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LAMBDA_ROOT = PROJECT_ROOT / "lambda"
+RUNTIME_CORE = PROJECT_ROOT / "studio_runtime"
+BUILD_ROOT = PROJECT_ROOT / ".build" / "lambda"
+SKIPPED = ("__pycache__", ".pyc", ".pytest_cache")
+
+
+def _files(root: Path, prefix: str) -> list[tuple[str, Path]]:
+    found = []
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if path.is_file() and not any(part.endswith(SKIPPED) for part in relative.parts):
+            found.append(((Path(prefix) / relative).as_posix(), path))
+    return found
+
+
+@functools.cache
+def staged_code(code_dir: str) -> Path:
+    """The directory holding `lambda/<code_dir>/` and `studio_runtime/`, staged for an asset."""
+    source = LAMBDA_ROOT / code_dir
+    if (source / RUNTIME_CORE.name).exists():
+        raise ValueError(f"{source}: a function may not have its own {RUNTIME_CORE.name}/, the core is added to it")
+    files = _files(source, "") + _files(RUNTIME_CORE, RUNTIME_CORE.name)
+    digest = hashlib.sha256()
+    for name, path in files:
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    target = BUILD_ROOT / f"{code_dir}-{digest.hexdigest()[:16]}"
+    if target.is_dir():
+        return target
+    BUILD_ROOT.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{code_dir}-", dir=BUILD_ROOT))
+    for name, path in files:
+        (staging / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, staging / name)
+    try:
+        os.rename(staging, target)
+    except OSError:  # another process staged the same content first
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
