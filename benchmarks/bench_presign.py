@@ -10,6 +10,7 @@ building the boto3 client, each in a fresh interpreter. `run()` returns the rows
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 import io
 import os
@@ -21,11 +22,21 @@ from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 
-FUNCTION_DIR = Path(__file__).resolve().parent.parent / "lambda" / "presign_url_generator"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+FUNCTION_DIR = PROJECT_ROOT / "lambda" / "presign_url_generator"
 REQUESTS = 2000
 SUBPROCESS_RUNS = 5
 DOMAIN_ID = "d-bench0000001"
 SUB = "6f1c1b1e-8e5a-4f8e-9a0b-1234567890ab"
+
+
+@functools.cache
+def _sagemaker_models():
+    # Loaded once: the fake's own cost must not count as the handler's.
+    import botocore.session
+
+    session = botocore.session.get_session()
+    return session.get_paginator_model("sagemaker"), session.get_service_model("sagemaker")
 
 
 class CountingSageMaker:
@@ -33,6 +44,16 @@ class CountingSageMaker:
 
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()
+
+    def get_paginator(self, operation_name: str):
+        """botocore's own paginator over this fake's method, as a client builds it."""
+        from botocore.paginate import Paginator
+
+        operation = {"list_domains": "ListDomains", "list_tags": "ListTags"}[operation_name]
+        paginators, service = _sagemaker_models()
+        return Paginator(
+            getattr(self, operation_name), paginators.get_paginator(operation), service.operation_model(operation)
+        )
 
     def list_domains(self, **_):
         self.calls["ListDomains"] += 1
@@ -59,8 +80,10 @@ class CountingSageMaker:
 
 def _load_handler():
     # A unique module name: other benchmarks may load their own `handler` in the same process.
-    if str(FUNCTION_DIR) not in sys.path:
-        sys.path.insert(0, str(FUNCTION_DIR))
+    # The function's asset holds studio_runtime/ beside its own files (studio_constructs/function_code.py).
+    for directory in (str(PROJECT_ROOT), str(FUNCTION_DIR)):
+        if directory not in sys.path:
+            sys.path.insert(0, directory)
     spec = importlib.util.spec_from_file_location("_bench_presign_handler", FUNCTION_DIR / "handler.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -83,7 +106,14 @@ def measure_warm_path(requests: int = REQUESTS) -> dict[str, object]:
 
     fake = CountingSageMaker()
     handler._container = Dependencies(gateway=SageMakerGateway(fake), clock=time.monotonic, sleep=time.sleep)
-    context = SimpleNamespace(aws_request_id="bench", get_remaining_time_in_millis=lambda: 20_000)
+    # What Powertools' Logger reads from a Lambda context, plus the time left.
+    context = SimpleNamespace(
+        function_name="bench",
+        memory_limit_in_mb=256,
+        invoked_function_arn="arn:aws:lambda:eu-central-1:111122223333:function:bench",
+        aws_request_id="bench",
+        get_remaining_time_in_millis=lambda: 20_000,
+    )
     event = _event()
     durations: list[float] = []
     # Log lines are part of the cost, so they are written, only not to the terminal.
@@ -106,6 +136,7 @@ def measure_warm_path(requests: int = REQUESTS) -> dict[str, object]:
 def _fresh_python(code: str, *, importtime: bool = False) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_LAMBDA")}
     env.update(AWS_DEFAULT_REGION="eu-central-1", AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench")
+    env["PYTHONPATH"] = str(PROJECT_ROOT)  # studio_runtime/, as in the function's asset
     flags = ["-X", "importtime"] if importtime else []
     return subprocess.run(
         [sys.executable, *flags, "-c", code], cwd=FUNCTION_DIR, env=env, capture_output=True, text=True, check=True

@@ -50,8 +50,8 @@ from studio_constructs.checkov import skip_checkov
 from studio_constructs.nag import acknowledge
 from studio_constructs.python_function import PythonCustomResourceProvider
 from studio_platform import cognito_password
+from studio_runtime.contracts.demo_user_password import CODE_DIR, RESOURCE_TYPE, PasswordFile, Properties
 
-CODE_DIR = "demo_user_password"  # lambda/demo_user_password/
 PASSWORD_LENGTH = 24
 # Keep only `-`, `_` and `.` as symbols: quotes, `$`, `!`, `\`, `&`, `#`, `%`, `/`... break
 # shell commands and URLs when the password is pasted; Cognito counts the rest as symbols.
@@ -130,11 +130,7 @@ class DemoUser(Construct):
             timeout=cdk.Duration.seconds(30),
         )
         function = provider.handler.function
-        properties: dict[str, object] = {
-            "UserPoolId": user_pool.user_pool_id,
-            "Username": self.user.ref,
-            "SecretId": secret.secret_arn,
-        }
+        password_file: dict[str, object] | None = None
         # Secret.grant_read/grant_write would add DescribeSecret/UpdateSecret/...: the function
         # reads AWSCURRENT, and with a given password stages a version and moves its labels.
         if password is None:
@@ -151,12 +147,18 @@ class DemoUser(Construct):
                 ],
                 secret.secret_arn,
             )
-            properties["PasswordObject"] = {"Bucket": asset.s3_bucket_name, "Key": asset.s3_object_key}
+            password_file = PasswordFile.cfn(Bucket=asset.s3_bucket_name, Key=asset.s3_object_key)
         user_pool.grant(function, "cognito-idp:AdminSetUserPassword")
 
         # `Username: Ref user` orders the password after the user's creation.
+        properties = Properties.cfn(
+            UserPoolId=user_pool.user_pool_id,
+            Username=self.user.ref,
+            SecretId=secret.secret_arn,
+            PasswordObject=password_file,
+        )
         self.password_setting = provider.resource(
-            self, "Password", resource_type="Custom::DemoUserPassword", properties=properties
+            self, "Password", resource_type=RESOURCE_TYPE, properties=properties
         )
 
     def _password_asset(self, password: str) -> s3_assets.Asset:

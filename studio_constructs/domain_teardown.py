@@ -21,12 +21,10 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-from studio_constructs.policy import Statement
-from studio_constructs.nag import acknowledge_wildcards
+from studio_constructs.policy import Statement, add_statements
 from studio_constructs.python_function import PythonCustomResourceProvider
 from studio_platform import names
-
-RESOURCE_TYPE = "Custom::StudioDomainTeardown"
+from studio_runtime.contracts.domain_teardown import CODE_DIR, RESOURCE_TYPE, HomeEfsRetention, Properties
 
 
 class DomainTeardownProvider(Construct):
@@ -37,7 +35,7 @@ class DomainTeardownProvider(Construct):
         provider = PythonCustomResourceProvider(
             self,
             "Provider",
-            code_dir="domain_teardown",
+            code_dir=CODE_DIR,
             description="Deletes Studio apps, spaces, profiles, the domain, its EFS mount targets and NFS groups",
             timeout=cdk.Duration.seconds(60),
             with_is_complete=True,
@@ -127,9 +125,7 @@ class DomainTeardownProvider(Construct):
                 "Mount targets go with either retention (they block the subnets), the file system with Delete.",
             ),
         ]
-        for statement, _ in statements:
-            role.add_to_principal_policy(statement.build())
-        acknowledge_wildcards(role, statements)
+        add_statements(role, statements)
 
 
 class DomainTeardown(Construct):
@@ -151,9 +147,9 @@ class DomainTeardown(Construct):
             "Resource",
             service_token=service_token,
             resource_type=RESOURCE_TYPE,
-            properties={
-                "DomainId": domain.attr_domain_id,
-                "VpcId": vpc_id,
-                "HomeEfsRetention": "Delete" if delete_home_efs else "Retain",
-            },
+            properties=Properties.cfn(
+                DomainId=domain.attr_domain_id,
+                VpcId=vpc_id,
+                HomeEfsRetention=(HomeEfsRetention.DELETE if delete_home_efs else HomeEfsRetention.RETAIN).value,
+            ),
         )

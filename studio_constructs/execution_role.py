@@ -35,8 +35,7 @@ from studio_constructs.execution_role_actions import (
     READ_ONLY_UNSCOPED_ACTIONS,
     STUDIO_DOMAIN_ACTIONS,
 )
-from studio_constructs.nag import acknowledge_wildcards
-from studio_constructs.policy import Statement, policy_document
+from studio_constructs.policy import Statement, managed_policy
 from studio_platform import names
 
 
@@ -70,19 +69,15 @@ class TeamExecutionRole(Construct):
             description=f"SageMaker Studio execution role of team {team}",
             max_session_duration=cdk.Duration.hours(12),
         )
-        access = self._access_statements(stack, vpc)
-        self.access_policy = iam.ManagedPolicy(
-            self,
-            "TeamSageMakerAccess",
-            roles=[self.role],
-            document=policy_document([statement for statement, _ in access]),
+        self.access_policy = managed_policy(
+            self, "TeamSageMakerAccess", roles=[self.role], statements=self._access_statements(stack, vpc)
         )
-        acknowledge_wildcards(self.access_policy, access)
-        self.guardrails = iam.ManagedPolicy(
+        # Guardrails only deny: cdk-nag's wildcard rule looks at what a policy allows.
+        self.guardrails = managed_policy(
             self,
             "TeamGuardrails",
             roles=[self.role],
-            document=policy_document(self._guardrail_statements(key_arn, instance_types)),
+            statements=[(statement, None) for statement in self._guardrail_statements(key_arn, instance_types)],
         )
 
     def _access_statements(self, stack: cdk.Stack, vpc: ec2.IVpc) -> list[tuple[Statement, str]]:
@@ -353,12 +348,13 @@ class TeamExecutionRole(Construct):
                 ],
             ),
         ]
-        policy = iam.ManagedPolicy(
-            self, "TeamStudioDomainAccess", roles=[self.role], document=policy_document(statements)
-        )
         reason = (
             "Apps, spaces and profiles are created at run time inside the team's domain; the "
             "wildcard is bounded to that domain id in the ARN."
         )
-        acknowledge_wildcards(policy, [(statement, reason) for statement in statements])
-        return policy
+        return managed_policy(
+            self,
+            "TeamStudioDomainAccess",
+            roles=[self.role],
+            statements=[(statement, reason) for statement in statements],
+        )

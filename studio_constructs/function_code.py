@@ -14,6 +14,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +22,8 @@ LAMBDA_ROOT = PROJECT_ROOT / "lambda"
 RUNTIME_CORE = PROJECT_ROOT / "studio_runtime"
 BUILD_ROOT = PROJECT_ROOT / ".build" / "lambda"
 SKIPPED = ("__pycache__", ".pyc", ".pytest_cache")
+# Older stagings of a function are removed once no synth can still be reading them.
+STALE_AFTER_SECONDS = 3600
 
 
 def _files(root: Path, prefix: str) -> list[tuple[str, Path]]:
@@ -54,4 +57,12 @@ def staged_code(code_dir: str) -> Path:
         os.rename(staging, target)
     except OSError:  # another process staged the same content first
         shutil.rmtree(staging, ignore_errors=True)
+    _remove_stale(code_dir, keep=target)
     return target
+
+
+def _remove_stale(code_dir: str, *, keep: Path) -> None:
+    cutoff = time.time() - STALE_AFTER_SECONDS
+    for old in BUILD_ROOT.glob(f"{code_dir}-*"):
+        if old != keep and old.stat().st_mtime < cutoff:
+            shutil.rmtree(old, ignore_errors=True)

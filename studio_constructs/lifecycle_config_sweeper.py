@@ -2,8 +2,9 @@
 
 The lifecycle-config custom resource cannot delete a config that a running app (or a
 domain/profile/space setting) still uses; instead of failing the stack it tags the config
-with DELETE_WHEN_UNUSED_TAG. This function runs on a schedule and deletes marked configs
-once SageMaker stops answering ResourceInUse (code: lambda/lifecycle_config/sweeper.py).
+with DELETE_WHEN_UNUSED_TAG (studio_runtime.contracts.lifecycle_config). This function runs
+on a schedule and deletes marked configs once SageMaker stops answering ResourceInUse (code:
+lambda/lifecycle_config/sweeper.py).
 """
 
 from __future__ import annotations
@@ -13,12 +14,10 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from constructs import Construct
 
-from studio_constructs.nag import acknowledge, acknowledge_wildcards
-from studio_constructs.policy import Statement
+from studio_constructs.nag import acknowledge
+from studio_constructs.policy import Statement, add_statements
 from studio_constructs.python_function import PythonFunction
-
-# The same key as lambda/lifecycle_config/lifecycle_config_api.py (a test keeps them equal).
-DELETE_WHEN_UNUSED_TAG = "studio-platform:delete-when-unused"
+from studio_runtime.contracts.lifecycle_config import CODE_DIR, DELETE_WHEN_UNUSED_TAG, Environment
 
 # Why a failed run needs no dead-letter queue or failure destination (cdk-nag Serverless,
 # checkov CKV_AWS_116): nothing of the run is lost, the tags on the configs are the state.
@@ -50,12 +49,12 @@ class LifecycleConfigSweeper(Construct):
         self.function = PythonFunction(
             self,
             "Function",
-            code_dir="lifecycle_config",
+            code_dir=CODE_DIR,
             handler="sweeper.on_schedule",
             description="Deletes Studio lifecycle configs marked delete-when-unused once no app or domain uses them",
             # A run stops itself 20 s before this; the call budget usually ends it far earlier.
             timeout=cdk.Duration.minutes(5),
-            environment={"SWEEP_MAX_CALLS": str(max_calls_per_run)},
+            environment={Environment.SWEEP_MAX_CALLS: str(max_calls_per_run)},
             no_dead_letter_reason=SCHEDULED_RUN_NEEDS_NO_DEAD_LETTER,
         )
         self.rule = events.Rule(
@@ -100,7 +99,4 @@ class LifecycleConfigSweeper(Construct):
                 "their names are decided at deploy time.",
             ),
         ]
-        role = self.function.role
-        for statement, _ in statements:
-            role.add_to_principal_policy(statement.build())
-        acknowledge_wildcards(role, statements)
+        add_statements(self.function.role, statements)

@@ -18,19 +18,19 @@ from typing import Mapping
 import aws_cdk as cdk
 from constructs import Construct
 
-from studio_constructs.lifecycle_config_sweeper import (
-    DELETE_WHEN_UNUSED_TAG,
-    LifecycleConfigSweeper,
-    lifecycle_config_arn,
-)
+from studio_constructs.lifecycle_config_sweeper import LifecycleConfigSweeper, lifecycle_config_arn
 from studio_constructs.lifecycle_content import render_lifecycle_configs
-from studio_constructs.nag import acknowledge_wildcards
-from studio_constructs.policy import Statement
+from studio_constructs.policy import Statement, add_statements
 from studio_constructs.python_function import PythonCustomResourceProvider
 from studio_constructs.studio_domain import LifecycleConfigArns
+from studio_runtime.contracts.lifecycle_config import (
+    CODE_DIR,
+    DELETE_WHEN_UNUSED_TAG,
+    RESOURCE_TYPE,
+    Properties,
+)
 
 ARN_FIELD = {"JupyterLab": "jupyter_lab", "CodeEditor": "code_editor", "KernelGateway": "kernel_gateway"}
-RESOURCE_TYPE = "Custom::StudioLifecycleConfig"
 
 
 class LifecycleConfigProvider(Construct):
@@ -42,7 +42,7 @@ class LifecycleConfigProvider(Construct):
         provider = PythonCustomResourceProvider(
             self,
             "Provider",
-            code_dir="lifecycle_config",
+            code_dir=CODE_DIR,
             description="Manages the Studio lifecycle configurations of the team domains",
             # Delete retries about 35 s while a config is still attached, then defers it to the
             # sweeper; the rest is margin for botocore's own retries.
@@ -74,9 +74,7 @@ class LifecycleConfigProvider(Construct):
             (read_tags, names_reason + "reads tags of lifecycle configs only."),
             (unmark, names_reason + "removes only the delete-when-unused tag key, only from lifecycle configs."),
         ]
-        for statement, _ in statements:
-            provider.handler.role.add_to_principal_policy(statement.build())
-        acknowledge_wildcards(provider.handler.role, statements)
+        add_statements(provider.handler.role, statements)
         self.sweeper = LifecycleConfigSweeper(self, "Sweeper")
 
 
@@ -110,12 +108,12 @@ class TeamLifecycleConfigs(Construct):
                 script.app_type,
                 service_token=service_token,
                 resource_type=RESOURCE_TYPE,
-                properties={
-                    "ConfigName": script.name,
-                    "AppType": script.app_type,
-                    "ContentBase64": script.content_base64,
-                    "Tags": [{"Key": key, "Value": value} for key, value in (tags or {}).items()],
-                },
+                properties=Properties.cfn(
+                    ConfigName=script.name,
+                    AppType=script.app_type,
+                    ContentBase64=script.content_base64,
+                    Tags=[{"Key": key, "Value": value} for key, value in (tags or {}).items()],
+                ),
             )
             arns[ARN_FIELD[script.app_type]] = resource.get_att_string("Arn")
         self.arns = LifecycleConfigArns(**arns)

@@ -23,10 +23,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 from studio_platform import names
 from studio_platform.errors import ConfigError
+from studio_runtime.contracts import lifecycle_config as contract
 
 SCRIPTS_DIR = Path(__file__).resolve().parent.parent / "lifecycle_scripts"
-MAX_CONTENT_BASE64 = 16384
-CONFIG_NAME_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+# The custom resource refuses what does not fit these, so the synth checks them first.
+MAX_CONTENT_BASE64 = contract.MAX_CONTENT_BASE64
+CONFIG_NAME_PATTERN = re.compile(contract.CONFIG_NAME_PATTERN)
 PLACEHOLDER = re.compile(r"@@[A-Z0-9_]+@@")
 COMMON_LINE = "# @@COMMON@@\n"
 # What config.parse_url refuses, plus whitespace and control characters (they would break the

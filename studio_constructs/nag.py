@@ -76,7 +76,10 @@ def _flatten(resolved: Any) -> str:
 
 
 def wildcard_findings(construct: IConstruct, statement: Any) -> list[str]:
-    """The AwsSolutions-IAM5 findings a statement (`policy.Statement`, read in Python) raises."""
+    """The AwsSolutions-IAM5 findings a statement (`policy.Statement`, read in Python) raises;
+    the rule looks at what a statement allows, so a Deny raises none."""
+    if statement.deny:
+        return []
     findings = [f"Action::{action}" for action in statement.actions if "*" in action]
     findings += [
         f"Resource::{rendered}"

@@ -12,15 +12,17 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk.region_info import RegionInfo
 from constructs import Construct
 
+from studio_platform.rules import SUPPORTED_PARTITION
+
 POWERTOOLS_VERSION = "3.23.0"
 # The layer version AWS published 3.23.0 as: one number for every region, Python version and
 # architecture of the aws partition (the release's install page; confirmed in
 # aws-powertools/powertools-lambda-python#7689). Upgrading changes both constants.
 POWERTOOLS_LAYER_VERSION = 27
 # AWS's publishing account for the layer in the aws partition; China and GovCloud have others,
-# with their own version numbers, so those partitions are refused rather than guessed.
+# with their own version numbers, so those partitions are refused rather than guessed (the
+# region rule refuses them before synth; this check guards direct use of the construct).
 POWERTOOLS_ACCOUNT = "017000801446"
-SUPPORTED_PARTITION = "aws"
 
 
 def powertools_layer_arn(*, region: str, runtime: lambda_.Runtime, architecture: lambda_.Architecture) -> str:

@@ -13,11 +13,19 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from studio_constructs.policy import Statement
+from studio_constructs.policy import Statement, add_statements
 from studio_constructs.checkov import skip_checkov
-from studio_constructs.nag import acknowledge, acknowledge_wildcards
+from studio_constructs.nag import acknowledge
 from studio_constructs.python_function import PythonFunction
 from studio_platform import names
+from studio_runtime.contracts.presign import (
+    CODE_DIR,
+    OWNER_SUB_TAG,
+    PROFILE_TAG_KEYS,
+    ROUTE_METHOD,
+    ROUTE_RESOURCE,
+    Environment,
+)
 
 # Well under API Gateway's 29 s integration timeout.
 FUNCTION_TIMEOUT = cdk.Duration.seconds(20)
@@ -48,19 +56,19 @@ class PresignedUrlApi(Construct):
         generator = PythonFunction(
             self,
             "PreSignUrlGenerator",
-            code_dir="presign_url_generator",
+            code_dir=CODE_DIR,
             handler="handler.handler",
             description="Checks the caller's team group and returns a short-lived SageMaker Studio URL",
             timeout=FUNCTION_TIMEOUT,
             tracing=True,
             environment={
-                "URL_EXPIRES_SECONDS": str(URL_EXPIRES_SECONDS),
-                "SESSION_DURATION_SECONDS": str(session_seconds),
-                "LANDING_URI": "studio::",
-                "ALLOWED_ORIGINS": ",".join(cors_origins),
-                "DOMAIN_CACHE_TTL_SECONDS": "300",
-                "PROFILE_READY_TIMEOUT_SECONDS": "12",
-                "LOG_LEVEL": "INFO",
+                Environment.URL_EXPIRES_SECONDS: str(URL_EXPIRES_SECONDS),
+                Environment.SESSION_DURATION_SECONDS: str(session_seconds),
+                Environment.LANDING_URI: "studio::",
+                Environment.ALLOWED_ORIGINS: ",".join(cors_origins),
+                Environment.DOMAIN_CACHE_TTL_SECONDS: "300",
+                Environment.PROFILE_READY_TIMEOUT_SECONDS: "12",
+                Environment.LOG_LEVEL: "INFO",
             },
         )
         self.function = generator.function
@@ -126,9 +134,9 @@ class PresignedUrlApi(Construct):
         validator = self.api.add_request_validator(
             "RequestValidator", validate_request_parameters=True, validate_request_body=True
         )
-        route = self.api.root.add_resource("domainName").add_resource("{domainName}").add_resource("getPresignedUrl")
+        route = self.api.root.resource_for_path(ROUTE_RESOURCE)
         route.add_method(
-            "GET",
+            ROUTE_METHOD,
             apigateway.LambdaIntegration(self.function),
             authorizer=authorizer,
             authorization_type=apigateway.AuthorizationType.COGNITO,
@@ -175,8 +183,8 @@ class PresignedUrlApi(Construct):
                 actions=["sagemaker:CreateUserProfile", "sagemaker:AddTags"],
                 resources=[profile_arn],
                 conditions={
-                    "Null": {names.REQUEST_TEAM_TAG: "false", "aws:RequestTag/CognitoSub": "false"},
-                    "ForAllValues:StringEquals": {"aws:TagKeys": [names.TEAM_TAG_KEY, "CognitoSub", "CognitoUsername"]},
+                    "Null": {names.REQUEST_TEAM_TAG: "false", f"aws:RequestTag/{OWNER_SUB_TAG}": "false"},
+                    "ForAllValues:StringEquals": {"aws:TagKeys": list(PROFILE_TAG_KEYS)},
                 },
             ),
         ]
@@ -188,9 +196,7 @@ class PresignedUrlApi(Construct):
             "CreateProfilesOnlyWithDomainTag": "First login creates the caller's profile; the request must carry "
             "the DomainName tag and only the three identity tags.",
         }
-        for statement in statements:
-            role.add_to_principal_policy(statement.build())
-        acknowledge_wildcards(role, [(statement, reasons[statement.sid]) for statement in statements])
+        add_statements(role, [(statement, reasons[statement.sid]) for statement in statements])
 
     def _web_acl(self, stack: cdk.Stack) -> None:
         rules = [

@@ -20,14 +20,18 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from studio_constructs.alert_topic import AlertTopic
-from studio_constructs.nag import acknowledge_wildcards
-from studio_constructs.policy import Statement
+from studio_constructs.policy import Statement, add_statements
 from studio_constructs.python_function import PythonCustomResourceProvider
 from studio_platform import names
+from studio_runtime.contracts.budget_notifications import (
+    CODE_DIR,
+    MAX_EMAIL_SUBSCRIBERS,
+    RESOURCE_TYPE,
+    Notification,
+    Properties,
+    Subscriber,
+)
 
-# AWS Budgets accepts at most 10 e-mail subscribers (plus one SNS topic) per notification.
-MAX_EMAIL_SUBSCRIBERS = 10
-RESOURCE_TYPE = "Custom::BudgetNotifications"
 FORECAST_THRESHOLD_PERCENT = 100.0
 
 
@@ -39,7 +43,7 @@ class BudgetNotificationsProvider(Construct):
         provider = PythonCustomResourceProvider(
             self,
             "Provider",
-            code_dir="budget_notifications",
+            code_dir=CODE_DIR,
             description="Keeps the alerts and subscribers of the team budgets as the teams file says",
             # Throttled Budgets calls are retried with waits of up to a minute in all.
             timeout=cdk.Duration.minutes(2),
@@ -61,13 +65,12 @@ class BudgetNotificationsProvider(Construct):
                 )
             ],
         )
-        provider.handler.role.add_to_principal_policy(statement.build())
         reason = (
             "Team budgets are added by team stacks after this one is deployed; only budgets named "
             f"{names.BUDGET_NAME_PREFIX}<team> of this account, only the two budget actions (Budgets has "
             "no narrower action for notifications)."
         )
-        acknowledge_wildcards(provider.handler.role, [(statement, reason)])
+        add_statements(provider.handler.role, [(statement, reason)])
 
 
 class TeamBudget(Construct):
@@ -111,18 +114,18 @@ class TeamBudget(Construct):
                 cost_filters={"TagKeyValue": [f"user:{names.TEAM_TAG_KEY}${team}"]},
             ),
         )
-        subscribers = [{"SubscriptionType": "SNS", "Address": self.topic.topic_arn}]
-        subscribers += [{"SubscriptionType": "EMAIL", "Address": email} for email in emails]
+        subscribers = [Subscriber.cfn(SubscriptionType="SNS", Address=self.topic.topic_arn)]
+        subscribers += [Subscriber.cfn(SubscriptionType="EMAIL", Address=email) for email in emails]
         alerts = [("ACTUAL", threshold) for threshold in thresholds_percent]
         alerts.append(("FORECASTED", FORECAST_THRESHOLD_PERCENT))
         notifications: list[dict[str, Any]] = [
-            {
-                "NotificationType": kind,
-                "ComparisonOperator": "GREATER_THAN",
-                "Threshold": threshold,
-                "ThresholdType": "PERCENTAGE",
-                "Subscribers": subscribers,
-            }
+            Notification.cfn(
+                NotificationType=kind,
+                ComparisonOperator="GREATER_THAN",
+                Threshold=threshold,
+                ThresholdType="PERCENTAGE",
+                Subscribers=subscribers,
+            )
             for kind, threshold in alerts
         ]
         # The logical id must stay: a new one would create the new resource, then delete the
@@ -132,7 +135,9 @@ class TeamBudget(Construct):
             "Notifications",
             service_token=notifications_service_token,
             resource_type=RESOURCE_TYPE,
-            properties={"AccountId": cdk.Stack.of(self).account, "BudgetName": name, "Notifications": notifications},
+            properties=Properties.cfn(
+                AccountId=cdk.Stack.of(self).account, BudgetName=name, Notifications=notifications
+            ),
         )
         # The budget must exist, and Budgets checks that it may publish to the topic when a
         # notification names it: the topic policy (the topic itself and its key come with the

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import ipaddress
 import math
 import re
 from functools import lru_cache
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
-from studio_platform.errors import ConfigError
+from studio_platform import names
+from studio_platform.errors import ConfigError, Problems
 
 # SNS and Budgets deliver to an RFC 5321 mailbox: a dot-atom local part and a DNS host name.
 EMAIL_PATTERN = re.compile(
@@ -38,11 +40,67 @@ INSTANCE_TYPE_SHAPES = (
 SYSTEM_INSTANCE_TYPE = "system"
 # The most zones any region has (us-east-1: a-f).
 ZONE_LETTERS = "abcdef"
+# A mirror URL is embedded in a shell script: characters a shell would interpret are refused.
+SHELL_CHARACTERS = "'\"`$\\;|&<>"
+VPC_PREFIX_RANGE = (16, 22)
+COGNITO_USERNAME_MAX = 128
+
+
+def not_finite(value: float) -> str:
+    return f"{value!r} is not a finite number"
 
 
 def check_finite(value: Any, *, where: str) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
-        raise ConfigError(where, f"{value!r} is not a finite number")
+        raise ConfigError(where, not_finite(value))
+    return value
+
+
+def check_mirror_url(value: str, *, where: str) -> str:
+    """A pip or conda mirror: an absolute https URL a shell script can carry as is."""
+    text = value.strip()
+    parts = urlsplit(text)
+    if parts.scheme != "https" or not parts.netloc or any(c.isspace() for c in text):
+        raise ConfigError(where, f"{text!r} must be an absolute https URL")
+    if any(c in text for c in SHELL_CHARACTERS):
+        raise ConfigError(where, f"{text!r} contains a character that is not allowed in a mirror URL")
+    return text
+
+
+def check_vpc_cidr(value: str, *, where: str) -> str:
+    try:
+        network = ipaddress.IPv4Network(value, strict=True)
+    except ValueError:
+        raise ConfigError(where, f"{value!r} must be an IPv4 network in CIDR form (like 10.0.0.0/16)") from None
+    low, high = VPC_PREFIX_RANGE
+    if not network.is_private or not low <= network.prefixlen <= high:
+        raise ConfigError(where, f"{value!r} must be a private range with a prefix between /{low} and /{high}")
+    return value
+
+
+def check_availability_zones(zones: tuple[str, ...], *, region: str, where: str) -> tuple[str, ...]:
+    """2+ distinct zones of the region; every zone that is not one is reported."""
+    if len(zones) < 2:
+        raise ConfigError(where, "give at least 2 availability zones (Studio needs subnets in 2+ AZs)")
+    if len(set(zones)) != len(zones):
+        raise ConfigError(where, f"availability zones must be distinct, got {','.join(zones)}")
+    problems = Problems()
+    for zone in zones:
+        problems.check(lambda zone=zone: check_availability_zone(zone, region=region, where=where), None)
+    problems.raise_if_any()
+    return zones
+
+
+def check_role_arn(value: str, *, where: str) -> str:
+    if not names.IAM_ROLE_ARN_PATTERN.match(value):
+        raise ConfigError(where, f"{value!r} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)")
+    return value
+
+
+def check_cognito_username(value: str, *, where: str) -> str:
+    if not 1 <= len(value) <= COGNITO_USERNAME_MAX or any(c.isspace() for c in value):
+        rule = f"must be 1-{COGNITO_USERNAME_MAX} characters without spaces (Cognito username)"
+        raise ConfigError(where, f"{value!r} {rule}")
     return value
 
 
@@ -103,9 +161,23 @@ def known_regions() -> frozenset[str]:
     return frozenset(region.name for region in RegionInfo.regions)
 
 
+# The functions run on Powertools' public layer, whose publishing account and version numbers
+# are pinned for this partition only (studio_constructs/powertools_layer.py).
+SUPPORTED_PARTITION = "aws"
+
+
 def check_known_region(region: str, *, where: str) -> str:
     if region not in known_regions():
         raise ConfigError(where, f"{region!r} is not a region aws-cdk-lib knows (like eu-central-1)")
+    from aws_cdk.region_info import RegionInfo
+
+    partition = RegionInfo.get(region).partition
+    if partition != SUPPORTED_PARTITION:
+        raise ConfigError(
+            where,
+            f"{region!r} is in the {partition} partition; the platform's functions use Powertools' public "
+            f"layer as pinned for the {SUPPORTED_PARTITION} partition only",
+        )
     return region
 
 

@@ -15,8 +15,8 @@ from botocore.stub import Stubber
 from lambda_loader import load_lambda_module
 
 handler = load_lambda_module("domain_teardown", "handler")
-from teardown.aws import Clients  # noqa: E402  (importable once the loader ran)
-from teardown.logs import LOGGER_NAME  # noqa: E402
+from teardown import logger as teardown_logger  # noqa: E402  (importable once the loader ran)
+from teardown.aws import Clients  # noqa: E402
 
 DOMAIN_ID = "d-abc123def456"
 VPC_ID = "vpc-0123456789abcdef0"
@@ -180,6 +180,10 @@ def expect_group_teardown(stubs, *, delete_errors=(None, None)):
     stubs.delete(stubs.ec2, "delete_security_group", {"GroupId": OUTBOUND_SG}, delete_errors[1])
 
 
+# What every log record has; the rest are the keyword fields a line was logged with.
+RECORD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
 @contextlib.contextmanager
 def recorded_actions():
     """(action, fields) of every structured log line written inside the block."""
@@ -187,15 +191,15 @@ def recorded_actions():
 
     class Recorder(logging.Handler):
         def emit(self, record):
-            recorded.append((record.getMessage(), getattr(record, "fields", {})))
+            fields = {key: value for key, value in vars(record).items() if key not in RECORD_ATTRIBUTES}
+            recorded.append((record.getMessage(), fields))
 
-    logger = logging.getLogger(LOGGER_NAME)
     recorder = Recorder()
-    logger.addHandler(recorder)
+    teardown_logger.addHandler(recorder)
     try:
         yield recorded
     finally:
-        logger.removeHandler(recorder)
+        teardown_logger.removeHandler(recorder)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 from domain_teardown_vpc import ACCOUNT, REGION, StudioDomainNetwork, StudioVpc
+from lambda_context import LambdaContext
 
 DOMAIN_ID = "d-abc123def456"
 DOMAIN_ARN = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:domain/{DOMAIN_ID}"
@@ -106,12 +107,8 @@ def cloudformation_delete_request(*, vpc_id: str, retention: str) -> dict[str, A
     }
 
 
-class LambdaContext:
-    """The is_complete function's context: its timeout is 60 s (studio_constructs/domain_teardown.py)."""
-
-    @staticmethod
-    def get_remaining_time_in_millis() -> int:
-        return 59_000
+# The functions' timeout (studio_constructs/domain_teardown.py).
+FUNCTION_TIMEOUT_SECONDS = 60.0
 
 
 class ProviderFramework:
@@ -125,13 +122,15 @@ class ProviderFramework:
     def delete(self, request: dict[str, Any], *, before_poll: Callable[[], None], after_poll: Callable[[], None],
                between_polls: Callable[[], None], max_polls: int) -> int:
         """The number of is_complete calls it took; fails after `max_polls`."""
-        on_event_result = _as_json(self._handler.on_event(_as_json(request), LambdaContext()))
+        context = LambdaContext(timeout_seconds=FUNCTION_TIMEOUT_SECONDS)
+        on_event_result = _as_json(self._handler.on_event(_as_json(request), context))
         physical_id = on_event_result.get("PhysicalResourceId") or request["PhysicalResourceId"]
         assert physical_id == request["PhysicalResourceId"], "DELETE: cannot change the physical resource ID"
         resource_event = {**request, **on_event_result, "PhysicalResourceId": physical_id}
         for poll in range(1, max_polls + 1):
             before_poll()
-            result = _as_json(self._handler.is_complete(_as_json(resource_event), LambdaContext()))
+            context = LambdaContext(timeout_seconds=FUNCTION_TIMEOUT_SECONDS)
+            result = _as_json(self._handler.is_complete(_as_json(resource_event), context))
             after_poll()
             if result["IsComplete"]:
                 return poll

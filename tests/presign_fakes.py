@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import botocore.session
+from botocore import xform_name
 from botocore.exceptions import ClientError
+from botocore.paginate import Paginator
 from botocore.validate import validate_parameters
+from lambda_context import LambdaContext
 
 REGION = "eu-central-1"
 ACCOUNT = "111122223333"
@@ -27,6 +29,7 @@ PRESIGNED_URL = "https://d-team1abcdef0.studio.eu-central-1.sagemaker.aws/auth?t
 ACCESS_TOKEN = "eyJraWQiOiJTRUNSRVQtQUNDRVNTLVRPS0VOIn0.payload.signature"
 
 _MODEL = botocore.session.get_session().get_service_model("sagemaker")
+_PAGINATORS = botocore.session.get_session().get_paginator_model("sagemaker")
 
 
 def profile_arn(domain_id: str, profile_name: str) -> str:
@@ -62,8 +65,25 @@ def make_event(
     }
 
 
-def make_context(remaining_ms: int = 20_000) -> SimpleNamespace:
-    return SimpleNamespace(aws_request_id="lambda-req-1", get_remaining_time_in_millis=lambda: remaining_ms)
+@dataclass
+class FixedTimeContext(LambdaContext):
+    """A Lambda context whose time left does not run down while a test runs."""
+
+    remaining_ms: int = 20_000
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
+
+
+def make_context(remaining_ms: int = 20_000) -> FixedTimeContext:
+    return FixedTimeContext(aws_request_id="lambda-req-1", remaining_ms=remaining_ms)
+
+
+def headers_of(response: dict[str, Any]) -> dict[str, str]:
+    """The response's headers; Powertools sends a REST API's headers as multiValueHeaders."""
+    headers = response["multiValueHeaders"]
+    assert all(len(values) == 1 for values in headers.values()), headers
+    return {name: values[0] for name, values in headers.items()}
 
 
 @dataclass
@@ -135,6 +155,13 @@ class FakeSageMaker:
     def create_presigned_domain_url(self, **params: Any) -> dict[str, Any]:
         self._record("CreatePresignedDomainUrl", params)
         return {"AuthorizedUrl": PRESIGNED_URL}
+
+    def get_paginator(self, operation_name: str) -> Paginator:
+        """botocore's own paginator over this fake's method, built as a client builds it."""
+        operation = next(name for name in _MODEL.operation_names if xform_name(name) == operation_name)
+        return Paginator(
+            getattr(self, operation_name), _PAGINATORS.get_paginator(operation), _MODEL.operation_model(operation)
+        )
 
     def operations(self) -> list[str]:
         return [operation for operation, _ in self.calls]

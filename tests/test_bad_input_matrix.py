@@ -62,6 +62,11 @@ CASES = [
     Case("cors-plain-http", {"cors-origins": "http://portal.example.com"}, ("must be an origin",)),
     Case("region-unknown", {"region": "eu-central-9"}, ("-c region: 'eu-central-9' is not a region aws-cdk-lib knows",)),
     Case("region-shape", {"region": "Frankfurt"}, ("-c region: 'Frankfurt' is not an AWS region name",)),
+    Case(
+        "region-partition",
+        {"region": "cn-north-1"},
+        ("-c region: 'cn-north-1' is in the aws-cn partition; the platform's functions use Powertools' public layer",),
+    ),
     Case("zone-letter", {"availability-zones": "eu-central-1a,eu-central-1z"}, ("-c availability-zones: 'eu-central-1z' is not an availability zone of eu-central-1",)),
     Case("zone-other-region", {"availability-zones": "eu-central-1a,us-east-1b"}, ("'us-east-1b' is not an availability zone of eu-central-1",)),
     Case("zone-repeated", {"availability-zones": "eu-central-1a,eu-central-1a"}, ("availability zones must be distinct",)),

@@ -70,7 +70,7 @@ def test_write_readme_refuses_a_readme_without_markers(run_all, tmp_path):
 
 @pytest.mark.parametrize(("variables", "writes"), [([], False), (["WRITE_README=1"], True), (["WRITE_README=0"], False)])
 def test_make_bench_passes_the_flag_only_when_asked(tmp_path, variables, writes):
-    for name in ("Makefile", "requirements.txt", "constraints.txt", "package.json", "package-lock.json"):
+    for name in ("Makefile", "requirements.txt", "requirements-dev.txt", "constraints.txt", "package.json", "package-lock.json"):
         shutil.copy2(ROOT / name, tmp_path / name)
     result = subprocess.run(["make", "-n", "bench", *variables], cwd=tmp_path, capture_output=True, text=True, check=True)
     bench = [line for line in result.stdout.splitlines() if "benchmarks/run_all.py" in line]

@@ -13,11 +13,11 @@ from budget_notification_events import ACCOUNT, BUDGET, FORECAST, LEAD, PHYSICAL
 from budget_notification_events import properties, subscribers
 
 from lambda_loader import load_lambda_module
+from studio_runtime.custom_resource import InvalidProperties
 
 handler = load_lambda_module("budget_notifications", "handler")
 from budget_alerts import api as api_module  # noqa: E402  (the handler's own copies)
 from budget_alerts import reconcile  # noqa: E402
-from budget_alerts import request as request_module  # noqa: E402
 
 SCOPE = {"AccountId": ACCOUNT, "BudgetName": BUDGET}
 
@@ -264,13 +264,13 @@ def test_other_errors_fail_the_operation(budgets):
 )
 def test_invalid_properties_fail_create_before_any_call(budgets, change, message):
     client, _ = budgets
-    with pytest.raises(request_module.RequestError, match=message):
+    with pytest.raises(InvalidProperties, match=message):
         run(client, event("Create", {**properties(), **change}))
 
 
 def test_more_than_ten_emails_or_a_repeated_threshold_is_refused(budgets):
     client, _ = budgets
-    with pytest.raises(request_module.RequestError, match="at most 10 e-mail"):
+    with pytest.raises(InvalidProperties, match="at most 10 e-mail"):
         run(client, event("Create", properties(emails=tuple(f"u{i}@example.com" for i in range(11)))))
-    with pytest.raises(request_module.RequestError, match="repeats the notification"):
+    with pytest.raises(InvalidProperties, match="repeats the notification"):
         run(client, event("Create", properties(thresholds=("80", "80.0"))))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 
 import boto3
 import pytest
@@ -12,7 +11,9 @@ from botocore.exceptions import ClientError
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
 
+from lambda_context import LambdaContext
 from lambda_loader import load_lambda_module
+from studio_runtime.custom_resource import InvalidProperties
 
 handler = load_lambda_module("demo_user_password", "handler")
 aws = handler.aws
@@ -42,15 +43,21 @@ def event(
     return result
 
 
+class Logged:
+    """Everything the handler logged so far, as the JSON lines CloudWatch would receive."""
+
+    def __init__(self, capsys) -> None:
+        self._capsys = capsys
+        self._text = ""
+
+    def getvalue(self) -> str:
+        self._text += self._capsys.readouterr().out
+        return self._text
+
+
 @pytest.fixture
-def logged():
-    """Everything the handler logs, as the JSON lines CloudWatch would receive."""
-    buffer = io.StringIO()
-    capture = logging.StreamHandler(buffer)
-    capture.setFormatter(handler.JsonFormatter())
-    handler.LOG.addHandler(capture)
-    yield buffer
-    handler.LOG.removeHandler(capture)
+def logged(capsys):
+    return Logged(capsys)
 
 
 @pytest.fixture
@@ -135,7 +142,7 @@ def test_new_password_is_staged_set_in_cognito_then_made_current(stubbed, logged
     expect_set_password(stubs)
     expect_promotion(stubs)
     previous = event("Create", with_object=True)["ResourceProperties"] if request_type == "Update" else None
-    result = handler.on_event(event(request_type, with_object=True, previous=previous), None, clients=clients)
+    result = handler.on_event(event(request_type, with_object=True, previous=previous), LambdaContext(), clients=clients)
     assert result == {"PhysicalResourceId": f"{POOL}/demo-user/demo-password"}
     lines = log_lines(logged)
     assert [line["message"] for line in lines] == ["demo user password request", "demo user password set"]
@@ -147,9 +154,9 @@ def test_generated_password_is_read_from_the_secret(stubbed, logged):
     clients, stubs = stubbed
     expect_current_secret(stubs, PASSWORD)
     expect_set_password(stubs)
-    result = handler.on_event(event("Create", with_object=False), None, clients=clients)
+    result = handler.on_event(event("Create", with_object=False), LambdaContext(), clients=clients)
     assert PASSWORD not in str(result)
-    assert '"passwordSource": "secret"' in logged.getvalue()
+    assert [line["passwordSource"] for line in log_lines(logged)] == ["secret", "secret"]
     assert PASSWORD not in logged.getvalue()
 
 
@@ -162,7 +169,7 @@ def test_unchanged_password_is_not_set_again_so_history_cannot_refuse_it(stubbed
     # What Cognito answers to a password among the user's last five (PasswordHistorySize=5).
     refuse_password(stubs, "Password has previously been used")
     previous = event("Update", with_object=with_object)["ResourceProperties"]
-    result = handler.on_event(event("Update", with_object=with_object, previous=previous), None, clients=clients)
+    result = handler.on_event(event("Update", with_object=with_object, previous=previous), LambdaContext(), clients=clients)
     assert result == {"PhysicalResourceId": f"{POOL}/demo-user/demo-password"}
     assert log_lines(logged)[-1]["outcome"] == "unchanged"
     # The queued refusal is still there: the handler never called AdminSetUserPassword.
@@ -179,7 +186,7 @@ def test_same_password_is_set_again_for_another_pool_user_or_secret(stubbed, cha
     expect_current_secret(stubs, PASSWORD)
     expect_set_password(stubs)
     previous = {**event("Update", with_object=True)["ResourceProperties"], changed: "something-else"}
-    handler.on_event(event("Update", with_object=True, previous=previous), None, clients=clients)
+    handler.on_event(event("Update", with_object=True, previous=previous), LambdaContext(), clients=clients)
 
 
 def test_refused_password_is_unstaged_and_never_current(stubbed, logged):
@@ -190,7 +197,7 @@ def test_refused_password_is_unstaged_and_never_current(stubbed, logged):
     refuse_password(stubs)
     expect_withdrawal(stubs)  # and no AWSCURRENT move: the stub would refuse an unexpected call
     with pytest.raises(handler.PasswordSetupError, match="password policy") as failure:
-        handler.on_event(event("Update", with_object=True), None, clients=clients)
+        handler.on_event(event("Update", with_object=True), LambdaContext(), clients=clients)
     assert PASSWORD not in str(failure.value)
     assert "InvalidPasswordException" in logged.getvalue()
     assert PASSWORD not in logged.getvalue()
@@ -204,7 +211,7 @@ def test_failed_unstaging_keeps_the_cognito_refusal_as_the_reason(stubbed, logge
     refuse_password(stubs)
     stubs["secretsmanager"].add_client_error("update_secret_version_stage", "InternalServiceError", "try again", 500)
     with pytest.raises(handler.PasswordSetupError, match="InvalidPasswordException"):
-        handler.on_event(event("Update", with_object=True), None, clients=clients)
+        handler.on_event(event("Update", with_object=True), LambdaContext(), clients=clients)
     warning = next(line for line in log_lines(logged) if line["level"] == "WARNING")
     assert warning["versionId"] == NEW_VERSION
 
@@ -217,7 +224,7 @@ def test_failed_promotion_says_which_version_cognito_has(stubbed, logged):
     expect_set_password(stubs)
     stubs["secretsmanager"].add_client_error("update_secret_version_stage", "InternalServiceError", "try again", 500)
     with pytest.raises(handler.PasswordSetupError) as failure:
-        handler.on_event(event("Update", with_object=True), None, clients=clients)
+        handler.on_event(event("Update", with_object=True), LambdaContext(), clients=clients)
     message = str(failure.value)
     assert f"--move-to-version-id {NEW_VERSION} --remove-from-version-id {OLD_VERSION}" in message
     assert PASSWORD not in message and PASSWORD not in logged.getvalue()
@@ -225,7 +232,7 @@ def test_failed_promotion_says_which_version_cognito_has(stubbed, logged):
 
 def test_delete_calls_nothing_and_keeps_the_physical_id(stubbed):
     clients, _ = stubbed
-    result = handler.on_event(event("Delete", with_object=True, physical_id="old-id"), None, clients=clients)
+    result = handler.on_event(event("Delete", with_object=True, physical_id="old-id"), LambdaContext(), clients=clients)
     assert result == {"PhysicalResourceId": "old-id"}
 
 
@@ -234,7 +241,7 @@ def test_rejected_generated_password_is_explained_without_echoing_it(stubbed, lo
     expect_current_secret(stubs, PASSWORD)
     refuse_password(stubs)
     with pytest.raises(handler.PasswordSetupError, match="password policy") as failure:
-        handler.on_event(event("Create", with_object=False), None, clients=clients)
+        handler.on_event(event("Create", with_object=False), LambdaContext(), clients=clients)
     assert PASSWORD not in str(failure.value)
     assert PASSWORD not in logged.getvalue()
 
@@ -243,24 +250,24 @@ def test_missing_password_file_names_the_bootstrap_bucket(stubbed):
     clients, stubs = stubbed
     stubs["s3"].add_client_error("get_object", "NoSuchKey", "The specified key does not exist.", 404)
     with pytest.raises(handler.PasswordSetupError, match="GetObject failed \\(NoSuchKey\\).*bootstrap bucket"):
-        handler.on_event(event("Create", with_object=True), None, clients=clients)
+        handler.on_event(event("Create", with_object=True), LambdaContext(), clients=clients)
 
 
 def test_empty_password_file_is_refused_before_any_write(stubbed):
     clients, stubs = stubbed
     expect_object(stubs, b"")
     with pytest.raises(handler.PasswordSetupError, match="empty or too large"):
-        handler.on_event(event("Create", with_object=True), None, clients=clients)
+        handler.on_event(event("Create", with_object=True), LambdaContext(), clients=clients)
 
 
 def test_missing_property_is_reported():
     broken = event("Create", with_object=False)
     del broken["ResourceProperties"]["SecretId"]
-    with pytest.raises(handler.PasswordSetupError, match="SecretId"):
+    with pytest.raises(InvalidProperties, match="SecretId"):
         handler.parse_event(broken)
 
 
 def test_unknown_request_type_is_refused(stubbed):
     clients, _ = stubbed
-    with pytest.raises(handler.PasswordSetupError, match="RequestType"):
-        handler.on_event(event("Replace", with_object=False), None, clients=clients)
+    with pytest.raises(InvalidProperties, match="RequestType"):
+        handler.on_event(event("Replace", with_object=False), LambdaContext(), clients=clients)

@@ -15,6 +15,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
+from lambda_context import LambdaContext
 from lambda_loader import load_lambda_module
 from moto_user_pool import create_studio_user_pool
 from studio_constructs.demo_user import EXCLUDED_PASSWORD_CHARACTERS, PASSWORD_LENGTH
@@ -76,7 +77,7 @@ class Deployment:
         if self.previous:
             event["OldResourceProperties"] = self.previous
             event["PhysicalResourceId"] = f"{self.pool_id}/demo-user/demo-password"
-        result = handler.on_event(event, None, clients=self.clients)
+        result = handler.on_event(event, LambdaContext(), clients=self.clients)
         self.previous = props
         return result
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from domain_teardown_fakes import (  # stubs, actions: shared fixtures
     DOMAIN_ARN, DOMAIN_ID, HOME_EFS, IN_SERVICE, INBOUND_SG, OUTBOUND_SG, STARTED_AT, Stubs, app, event,
     expect_group_teardown, file_system, handler, mount_target, nfs_group_pair, recorded_actions,
 )
+from lambda_context import LambdaContext
 from teardown.aws import TeardownFailed
 
 
@@ -20,17 +22,17 @@ from teardown.aws import TeardownFailed
 def test_create_and_update_only_name_the_resource(request_type, stubs, monkeypatch):
     monkeypatch.setattr(handler, "_clients", stubs.clients)  # no responses queued: any call fails
     expected = {"PhysicalResourceId": f"teardown-{DOMAIN_ID}"}
-    assert handler.on_event(event(request_type, started_at=None), None) == expected
-    assert handler.is_complete(event(request_type), None) == {"IsComplete": True}
+    assert handler.on_event(event(request_type, started_at=None), LambdaContext()) == expected
+    assert handler.is_complete(event(request_type), LambdaContext()) == {"IsComplete": True}
 
 
 def test_create_with_an_unknown_retention_fails_at_deploy_time_not_at_destroy():
     with pytest.raises(ValueError, match="HomeEfsRetention"):
-        handler.on_event(event("Create", retention="Snapshot"), None)
+        handler.on_event(event("Create", retention="Snapshot"), LambdaContext())
 
 
 def test_delete_on_event_keeps_the_physical_id_and_stamps_the_start():
-    result = handler.on_event(event("Delete", started_at=None), None)
+    result = handler.on_event(event("Delete", started_at=None), LambdaContext())
     assert result["PhysicalResourceId"] == f"teardown-{DOMAIN_ID}"
     assert datetime.fromisoformat(result["Data"]["TeardownStartedAt"]).tzinfo is not None
 
@@ -237,12 +239,20 @@ def test_a_poll_makes_no_call_when_the_lambda_is_about_to_time_out(stubs):
 
 
 def test_the_real_entry_point_uses_the_shared_clients_and_lambda_context(stubs, monkeypatch):
-    class Context:
-        @staticmethod
-        def get_remaining_time_in_millis():
-            return 50_000
-
     monkeypatch.setattr(handler, "_clients", stubs.clients)
     stubs.domain("Deleting")
-    assert handler.is_complete(event(), Context()) == {"IsComplete": False}
+    assert handler.is_complete(event(), LambdaContext(timeout_seconds=50)) == {"IsComplete": False}
     stubs.sagemaker.assert_no_pending_responses()
+
+
+def test_a_failed_teardown_is_logged_once_as_failed_with_its_reason(stubs, monkeypatch, capsys):
+    monkeypatch.setattr(handler, "_clients", stubs.clients)
+    stubs.domain("Delete_Failed", reason="Unable to delete EFS: mount target in use")
+    with pytest.raises(TeardownFailed):
+        handler.is_complete(event(), LambdaContext())
+    lines = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
+    [failure] = [line for line in lines if line["level"] == "ERROR"]
+    assert (failure["message"], failure["error_type"], failure["correlation_id"]) == (
+        "failed", "TeardownFailed", "req-1")
+    assert f"{DOMAIN_ID} failed to delete: Unable to delete EFS" in failure["error"]
+    assert failure["physical_resource_id"] == f"teardown-{DOMAIN_ID}"

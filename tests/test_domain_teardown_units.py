@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 
 import boto3
 import pytest
@@ -11,11 +10,14 @@ from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 from botocore.stub import Stubber
 from lambda_loader import load_lambda_module
 
-load_lambda_module("domain_teardown", "handler")
+from lambda_context import LambdaContext
+from studio_runtime.contracts.domain_teardown import HomeEfsRetention
+from studio_runtime.custom_resource import InvalidProperties
+
+handler = load_lambda_module("domain_teardown", "handler")
 from teardown.aws import Aws, CallBudget, Clients, RetryLater, TeardownFailed  # noqa: E402
-from teardown.logs import JsonFormatter  # noqa: E402
 from teardown.network import _permissions_referencing  # noqa: E402
-from teardown.request import HomeEfsRetention, InvalidRequest, domain_arn_from_stack_id, parse_request  # noqa: E402
+from teardown.request import domain_arn_from_stack_id, parse_request  # noqa: E402
 
 STACK_ID = "arn:aws:cloudformation:eu-central-1:111122223333:stack/team1/guid"
 
@@ -48,15 +50,15 @@ def test_no_start_stamp_means_none_and_a_naive_one_is_ignored():
 @pytest.mark.parametrize(("key", "value", "message"), [
     ("DomainId", "", "DomainId"),
     ("VpcId", None, "VpcId"),
-    ("HomeEfsRetention", "delete", "Retain or Delete"),
+    ("HomeEfsRetention", "delete", "HomeEfsRetention: Input should be 'Retain' or 'Delete'"),
 ])
 def test_bad_properties_are_rejected_with_the_property_named(key, value, message):
-    with pytest.raises(InvalidRequest, match=message):
+    with pytest.raises(InvalidProperties, match=message):
         parse_request(event(**{key: value}))
 
 
 def test_an_unknown_request_type_is_rejected():
-    with pytest.raises(InvalidRequest, match="RequestType"):
+    with pytest.raises(InvalidProperties, match="RequestType"):
         parse_request(dict(event(), RequestType="Replace"))
 
 
@@ -116,11 +118,11 @@ def test_only_group_references_to_the_nfs_pair_are_revoked():
         {"IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049, "UserIdGroupPairs": [{"GroupId": "sg-pair"}]}]
 
 
-def test_log_lines_are_single_json_objects_with_action_and_fields():
-    record = logging.LogRecord("domain_teardown", logging.INFO, __file__, 1, "delete_app", None, None)
-    record.fields = {"resource": "app JupyterLab/default", "outcome": "requested"}
-    line = JsonFormatter().format(record)
-    assert "\n" not in line
+def test_log_lines_are_single_json_objects_with_action_and_fields(capsys):
+    event_with_id = dict(event(), RequestId="req-7", LogicalResourceId="DomainTeardown")
+    handler.on_event(event_with_id, LambdaContext(function_name="teardown-fn"))
+    [line] = capsys.readouterr().out.strip().splitlines()
     parsed = json.loads(line)
-    assert parsed["action"] == "delete_app" and parsed["level"] == "INFO"
-    assert parsed["resource"] == "app JupyterLab/default" and parsed["outcome"] == "requested"
+    assert parsed["message"] == "on_event" and parsed["level"] == "INFO"
+    assert parsed["request_type"] == "Delete" and parsed["domain_id"] == "d-abc123"
+    assert (parsed["correlation_id"], parsed["function_name"]) == ("req-7", "teardown-fn")

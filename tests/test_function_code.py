@@ -70,3 +70,17 @@ def test_concurrent_synths_agree_on_one_complete_directory(roots: Path) -> None:
     assert len({path for path, _ in results}) == 1
     assert all(len(files) == 4 for _, files in results)
     assert [p.name for p in (roots / "build").iterdir()] == [Path(results[0][0]).name]  # no leftovers
+
+
+def test_old_stagings_of_a_function_are_removed_once_stale(roots: Path) -> None:
+    import os
+
+    first = function_code.staged_code("fn")
+    recent = roots / "build" / "fn-0000recent"
+    recent.mkdir()
+    old_time = first.stat().st_mtime - function_code.STALE_AFTER_SECONDS - 10
+    os.utime(first, (old_time, old_time))
+    (roots / "lambda" / "fn" / "handler.py").write_text("def handler(e, c): return 1\n")
+    function_code.staged_code.cache_clear()
+    second = function_code.staged_code("fn")
+    assert {p.name for p in (roots / "build").iterdir()} == {second.name, recent.name}

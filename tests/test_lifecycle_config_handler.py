@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 from datetime import datetime, timezone
 
-import boto3
 import pytest
-from botocore.stub import Stubber
 
+from lambda_context import LambdaContext
 from lambda_loader import load_lambda_module
+from stubbed_client import stubbed_client
+from studio_runtime.custom_resource import InvalidProperties, custom_resource_event
 
 handler = load_lambda_module("lifecycle_config", "handler")
 
@@ -27,10 +28,8 @@ MARKED_AT = "2025-06-01T12:30:05Z"
 
 @pytest.fixture
 def sagemaker():
-    client = boto3.client("sagemaker", region_name="eu-central-1")
-    with Stubber(client) as stubber:
-        yield client, stubber
-        stubber.assert_no_pending_responses()
+    with stubbed_client("sagemaker") as stubbed:
+        yield stubbed
 
 
 def properties(name=NAME, content=CONTENT):
@@ -53,7 +52,7 @@ def fixed_clock(monkeypatch):
 
 
 def run(client, evt, **kwargs):
-    return handler.handle(handler.parse_request(evt), client=client, **kwargs)
+    return handler.handle(custom_resource_event(evt), client=client, **kwargs)
 
 
 def expect_create(stubber, name=NAME, content=CONTENT, arn=ARN):
@@ -128,7 +127,7 @@ def test_create_refuses_an_existing_config_with_other_content(sagemaker):
     client, stubber = sagemaker
     stubber.add_client_error("create_studio_lifecycle_config", service_error_code="ResourceInUse")
     expect_describe(stubber, content=OTHER_CONTENT)
-    with pytest.raises(handler.RequestError, match="different content"):
+    with pytest.raises(InvalidProperties, match="different content"):
         run(client, event("Create"))
 
 
@@ -256,7 +255,7 @@ def test_delete_fails_when_the_mark_cannot_be_written(sagemaker):
 )
 def test_bad_properties_are_refused_before_any_call(sagemaker, props, message):
     client, _ = sagemaker
-    with pytest.raises(handler.RequestError, match=message):
+    with pytest.raises(InvalidProperties, match=message):
         run(client, event("Create", props=props))
 
 
@@ -264,5 +263,5 @@ def test_on_event_uses_the_shared_client_and_returns_the_provider_response(sagem
     client, stubber = sagemaker
     monkeypatch.setattr(handler, "sagemaker_client", lambda: client)
     expect_create(stubber)
-    response = handler.on_event(event("Create"), None)
+    response = handler.on_event(event("Create"), LambdaContext())
     assert response == {"PhysicalResourceId": NAME, "Data": {"Arn": ARN}}

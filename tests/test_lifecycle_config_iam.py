@@ -14,7 +14,7 @@ from iam_model import ACCOUNT, REGION, Platform
 from iam_simulator import ALLOW, DENY, Case, check, evaluate
 from platform_synth import default_context, synth_platform
 
-from studio_constructs.lifecycle_config_sweeper import DELETE_WHEN_UNUSED_TAG
+from studio_runtime.contracts.lifecycle_config import DELETE_WHEN_UNUSED_TAG
 
 OLD_CONFIG = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:studio-lifecycle-config/team1-jupyterlab-0123abcd"
 TEAM_TAG = {"aws:ResourceTag/DomainName": "team1"}

@@ -11,7 +11,7 @@ import pytest
 from platform_synth import default_context, only, synth_platform
 
 from lambda_loader import load_lambda_module
-from studio_constructs.lifecycle_config_sweeper import DELETE_WHEN_UNUSED_TAG
+from studio_runtime.contracts.lifecycle_config import DELETE_WHEN_UNUSED_TAG
 
 CONFIGS = "arn:aws:sagemaker:eu-central-1:111111111111:studio-lifecycle-config/*"
 

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 
-import boto3
 import pytest
-from botocore.stub import Stubber
 
+from lambda_context import LambdaContext
 from lambda_loader import load_lambda_module
+from stubbed_client import stubbed_client
 
 sweeper = load_lambda_module("lifecycle_config", "sweeper")
-JsonFormatter = sys.modules[sweeper.configure_logging.__module__].JsonFormatter
 
 MARK = "studio-platform:delete-when-unused"
 MARKED_AT = "2025-06-01T12:30:05Z"
@@ -32,15 +30,14 @@ def arn(name):
 
 @pytest.fixture
 def sagemaker():
-    client = boto3.client("sagemaker", region_name="eu-central-1")
-    with Stubber(client) as stubber:
-        yield client, stubber
-        stubber.assert_no_pending_responses()
+    with stubbed_client("sagemaker") as stubbed:
+        yield stubbed
 
 
 @pytest.fixture
 def log_lines():
-    logger = logging.getLogger("lifecycle_config")
+    """The JSON lines of the function's Powertools logger, as written to its log."""
+    logger = sweeper.logger
     lines = []
 
     class Collect(logging.Handler):
@@ -48,13 +45,10 @@ def log_lines():
             lines.append(json.loads(self.format(record)))
 
     collector = Collect()
-    collector.setFormatter(JsonFormatter())
-    previous_level = logger.level
+    collector.setFormatter(logger.registered_formatter)
     logger.addHandler(collector)
-    logger.setLevel(logging.INFO)
     yield lines
     logger.removeHandler(collector)
-    logger.setLevel(previous_level)
 
 
 def expect_list(stubber, names, *, next_token=None, token=None):
@@ -105,8 +99,9 @@ def test_deletes_a_marked_config_once_free_and_ignores_unmarked_ones(sagemaker, 
     report = run(client)
     assert (report.deleted, report.unmarked, report.still_in_use, report.stopped) == (
         ["team1-jupyterlab-old"], 1, [], "complete")
-    assert {"action": "sweep_deleted", "name": "team1-jupyterlab-old", "marked_at": MARKED_AT}.items() <= log_lines[0].items()
-    assert log_lines[-1]["action"] == "sweep_finished" and log_lines[-1]["deleted"] == ["team1-jupyterlab-old"]
+    assert {"message": "sweep_deleted", "config_name": "team1-jupyterlab-old",
+            "marked_at": MARKED_AT}.items() <= log_lines[0].items()
+    assert log_lines[-1]["message"] == "sweep_finished" and log_lines[-1]["deleted"] == ["team1-jupyterlab-old"]
 
 
 def test_keeps_a_config_while_in_use_and_deletes_it_on_a_later_run(sagemaker, log_lines):
@@ -116,7 +111,7 @@ def test_keeps_a_config_while_in_use_and_deletes_it_on_a_later_run(sagemaker, lo
     expect_delete(stubber, "team1-codeeditor-old", error="ResourceInUse")
     first = run(client)
     assert (first.still_in_use, first.deleted, first.failed) == (["team1-codeeditor-old"], [], [])
-    assert [line["action"] for line in log_lines] == ["sweep_still_in_use", "sweep_finished"]
+    assert [line["message"] for line in log_lines] == ["sweep_still_in_use", "sweep_finished"]
     assert log_lines[0]["marked_at"] == MARKED_AT and "ResourceInUse" in log_lines[0]["reason"]
     # The app stopped: the next run deletes it; a run after that finds nothing to do.
     expect_list(stubber, ["team1-codeeditor-old"])
@@ -184,7 +179,7 @@ def test_throttling_after_botocore_retries_ends_the_run_quietly(sagemaker, log_l
                              http_status_code=400)
     report = run(client)
     assert (report.stopped, report.failed, report.calls) == ("throttled", [], 2)
-    assert log_lines[0]["action"] == "sweep_throttled" and log_lines[0]["level"] == "WARNING"
+    assert log_lines[0]["message"] == "sweep_throttled" and log_lines[0]["level"] == "WARNING"
 
 
 def test_each_run_visits_configs_in_the_shuffled_order(sagemaker):
@@ -207,8 +202,8 @@ def test_an_unexpected_error_is_logged_the_rest_is_swept_and_the_run_fails(sagem
     expect_tags(stubber, "team1-jupyterlab-b", marked())
     expect_delete(stubber, "team1-jupyterlab-b")
     with pytest.raises(sweeper.SweepFailed, match="team1-jupyterlab-a"):
-        sweeper.on_schedule({}, None)
-    failed = [line for line in log_lines if line["action"] == "sweep_failed"]
+        sweeper.on_schedule({}, LambdaContext())
+    failed = [line for line in log_lines if line["message"] == "sweep_failed"]
     assert failed[0]["level"] == "ERROR" and failed[0]["error_code"] == "AccessDeniedException"
     assert log_lines[-1]["deleted"] == ["team1-jupyterlab-b"]
 
@@ -218,7 +213,7 @@ def test_on_schedule_returns_the_report_within_the_configured_budget(sagemaker, 
     monkeypatch.setattr(sweeper, "sagemaker_client", lambda: client)
     monkeypatch.setenv("SWEEP_MAX_CALLS", "1")
     expect_list(stubber, ["team1-jupyterlab-a"])
-    result = sweeper.on_schedule({"source": "aws.events"}, None)
+    result = sweeper.on_schedule({"source": "aws.events"}, LambdaContext())
     assert (result["listed"], result["calls"], result["stopped"]) == (1, 1, "call_budget")
 
 
@@ -227,3 +222,19 @@ def test_a_bad_call_budget_is_refused(monkeypatch, value):
     monkeypatch.setenv("SWEEP_MAX_CALLS", value)
     with pytest.raises(ValueError, match="SWEEP_MAX_CALLS"):
         sweeper.max_calls_from_environment()
+
+
+def test_a_scheduled_run_logs_its_tick_and_the_event_id(sagemaker, monkeypatch, log_lines):
+    client, stubber = sagemaker
+    monkeypatch.setattr(sweeper, "sagemaker_client", lambda: client)
+    monkeypatch.setenv("SWEEP_MAX_CALLS", "5")
+    expect_list(stubber, [])
+    scheduled = {
+        "version": "0", "id": "0b1c2d3e-aaaa-bbbb-cccc-000000000001", "detail-type": "Scheduled Event",
+        "source": "aws.events", "account": "123456789012", "time": "2025-06-01T13:00:00Z", "region": "eu-central-1",
+        "resources": ["arn:aws:events:eu-central-1:123456789012:rule/sweeper-schedule"], "detail": {},
+    }
+    assert sweeper.on_schedule(scheduled, LambdaContext())["stopped"] == "complete"
+    [finished] = log_lines
+    assert (finished["message"], finished["scheduled_at"], finished["correlation_id"]) == (
+        "sweep_finished", "2025-06-01T13:00:00Z", "0b1c2d3e-aaaa-bbbb-cccc-000000000001")

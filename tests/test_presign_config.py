@@ -7,6 +7,7 @@ from lambda_loader import load_lambda_module
 
 load_lambda_module("presign_url_generator", "handler")
 from presign.config import Settings  # noqa: E402
+from studio_runtime.contracts.presign import Environment  # noqa: E402
 
 
 def test_defaults():
@@ -51,3 +52,28 @@ def test_allowed_origins_are_exact_entries():
     settings = Settings.from_env({"ALLOWED_ORIGINS": " https://a.example.com ,,https://b.example.com,"})
 
     assert settings.allowed_origins == {"https://a.example.com", "https://b.example.com"}
+
+
+def test_a_wildcard_origin_grants_nothing():
+    # Powertools' CORSConfig would answer every origin for "*"; only exact origins are kept.
+    settings = Settings.from_env({"ALLOWED_ORIGINS": "*, https://a.example.com"})
+
+    assert settings.allowed_origins == {"https://a.example.com"}
+    assert Settings.from_env({"ALLOWED_ORIGINS": "*"}).allowed_origins == frozenset()
+
+
+def test_every_variable_of_the_contract_is_read():
+    # The construct sets these names (studio_runtime/contracts/presign.py); each must change a setting.
+    changed = {
+        Environment.URL_EXPIRES_SECONDS: "120",
+        Environment.SESSION_DURATION_SECONDS: "3600",
+        Environment.LANDING_URI: "app:JupyterLab:",
+        Environment.ALLOWED_ORIGINS: "https://a.example.com",
+        Environment.DOMAIN_CACHE_TTL_SECONDS: "60",
+        Environment.PROFILE_READY_TIMEOUT_SECONDS: "5",
+        Environment.PROFILE_POLL_INTERVAL_SECONDS: "2",
+    }
+    # The log level is Powertools' to read (studio_runtime/log.py), not a setting of this function.
+    assert set(changed) == Environment.names() - {Environment.LOG_LEVEL}
+    for name, value in changed.items():
+        assert Settings.from_env({name: value}) != Settings(), name

@@ -12,6 +12,7 @@ from presign_fakes import (  # aws: shared fixture
     SUB,
     USERNAME,
     body_of,
+    headers_of,
     make_context,
     make_event,
 )
@@ -38,9 +39,9 @@ def test_existing_profile_gets_a_url_with_default_settings(aws):
 
     assert response["statusCode"] == 200
     assert body_of(response) == {"url": PRESIGNED_URL}
-    assert response["headers"]["Content-Type"] == "application/json"
-    assert response["headers"]["Cache-Control"] == "no-store"
-    assert "Access-Control-Allow-Origin" not in response["headers"]
+    assert headers_of(response)["Content-Type"] == "application/json"
+    assert headers_of(response)["Cache-Control"] == "no-store"
+    assert "Access-Control-Allow-Origin" not in headers_of(response)
     assert aws.attempts == ["ListDomains", "DescribeUserProfile", "ListTags", "CreatePresignedDomainUrl"]
     aws.stubber.assert_no_pending_responses()
 
@@ -196,7 +197,7 @@ def test_profile_not_ready_in_time_is_503_with_retry_hint(aws, monkeypatch):
 
     assert response["statusCode"] == 503
     assert "retry" in body_of(response)["message"]
-    assert response["headers"]["Retry-After"] == "5"
+    assert headers_of(response)["Retry-After"] == "5"
     assert aws.clock.sleeps == [1.0, 1.0, 1.0]
     aws.stubber.assert_no_pending_responses()
 

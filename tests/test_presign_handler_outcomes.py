@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 from lambda_loader import load_lambda_module
-from presign_fakes import aws, DOMAIN_ID, SUB, USERNAME, body_of, make_context, make_event
+from presign_fakes import aws, DOMAIN_ID, SUB, USERNAME, body_of, headers_of, make_context, make_event
 
 handler_module = load_lambda_module("presign_url_generator", "handler")
 from presign.identity import profile_name_for  # noqa: E402  (importable once the function is loaded)
@@ -28,7 +28,7 @@ def test_aws_throttling_is_429(aws, code):
     response = invoke(make_event())
 
     assert response["statusCode"] == 429
-    assert response["headers"]["Retry-After"] == "2"
+    assert headers_of(response)["Retry-After"] == "2"
 
 
 def test_other_aws_error_is_502_without_aws_details(aws):
@@ -73,7 +73,7 @@ def test_unreachable_aws_is_503(aws, error):
     response = invoke(make_event())
 
     assert response["statusCode"] == 503
-    assert "Retry-After" in response["headers"]
+    assert "Retry-After" in headers_of(response)
 
 
 def test_unexpected_exception_is_500_with_a_generic_body(aws, monkeypatch):
@@ -116,5 +116,53 @@ def test_cors_header_only_for_configured_origins(aws, monkeypatch):
     allowed = invoke(make_event(groups="nope", origin="https://portal.example.com"))
     foreign = invoke(make_event(groups="nope", origin="https://evil.example.com"))
 
-    assert allowed["headers"]["Access-Control-Allow-Origin"] == "https://portal.example.com"
-    assert "Access-Control-Allow-Origin" not in foreign["headers"]
+    assert headers_of(allowed)["Access-Control-Allow-Origin"] == "https://portal.example.com"
+    assert "Access-Control-Allow-Origin" not in headers_of(foreign)
+
+
+def test_cors_applies_to_every_answer_and_a_wildcard_grants_nothing(aws, monkeypatch):
+    monkeypatch.setenv("ALLOWED_ORIGINS", "https://portal.example.com")
+    aws.list_domains(TEAM1)
+    aws.describe_profile(PROFILE)
+    aws.list_tags(PROFILE, OWN_TAGS)
+    aws.presign(PROFILE)
+
+    granted = headers_of(invoke(make_event(origin="https://portal.example.com")))
+    refused = headers_of(invoke(make_event(claims={}, origin="https://portal.example.com")))
+    monkeypatch.setenv("ALLOWED_ORIGINS", "*")
+    wildcard = headers_of(invoke(make_event(claims={}, origin="https://portal.example.com")))
+
+    assert granted["Access-Control-Allow-Origin"] == "https://portal.example.com"
+    assert refused["Access-Control-Allow-Origin"] == "https://portal.example.com"
+    assert "Access-Control-Allow-Origin" not in wildcard
+    assert granted["Vary"] == refused["Vary"] == wildcard["Vary"] == "Origin"
+
+
+def test_a_full_api_gateway_event_is_routed_to_the_url(aws, monkeypatch):
+    monkeypatch.setenv("ALLOWED_ORIGINS", "https://portal.example.com")
+    aws.list_domains(TEAM1)
+    aws.describe_profile(PROFILE)
+    aws.list_tags(PROFILE, OWN_TAGS)
+    aws.presign(PROFILE)
+    event = make_event(origin="https://portal.example.com")
+    event.update(path="/domainName/team1/getPresignedUrl", httpMethod="GET")
+    event["headers"]["Origin"] = event["headers"].pop("origin")  # browsers' spelling
+
+    response = invoke(event)
+
+    assert response["statusCode"] == 200
+    assert headers_of(response)["Access-Control-Allow-Origin"] == "https://portal.example.com"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", "/domainName/team1/getPresignedUrl"), ("GET", "/domainName/team1"), ("GET", "/x/team1/getPresignedUrl")],
+)
+def test_another_method_or_path_is_404_without_aws_calls(aws, method, path):
+    event = make_event()
+    event.update(httpMethod=method, path=path)
+
+    response = invoke(event)
+
+    assert (response["statusCode"], body_of(response)) == (404, {"message": "Not found"})
+    assert aws.attempts == []

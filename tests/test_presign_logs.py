@@ -48,7 +48,7 @@ def test_one_json_line_per_request_with_identity_and_outcome(fake, capsys):
     entry = lines[0]
     assert entry["username"] == USERNAME and entry["sub"] == SUB and entry["domain"] == "team1"
     assert entry["status"] == 200 and entry["reason"] == "ok"
-    assert entry["request_id"] == "lambda-req-1" and entry["api_request_id"] == "api-req-1"
+    assert entry["function_request_id"] == "lambda-req-1" and entry["correlation_id"] == "api-req-1"
     assert isinstance(entry["latency_ms"], float)
     assert entry["domain_id"] == DOMAIN_ID and entry["profile"].endswith(SUB.replace("-", ""))
 

@@ -8,7 +8,8 @@ from typing import Literal
 import pytest
 from pydantic import Field
 
-from studio_runtime.contracts import EnvironmentVariables, ResourceProperties
+from studio_runtime.contracts import EnvironmentVariables
+from studio_runtime.resource_properties import ResourceProperties
 from studio_runtime.custom_resource import InvalidProperties, custom_resource_event, parse_properties, run
 from studio_runtime.log import service_logger
 

@@ -320,3 +320,24 @@ def test_x_keys_hold_yaml_anchors_for_reuse(in_tmp):
     )
     vision, speech = load("teams.yaml")
     assert vision.instance_types == speech.instance_types == ("system", "ml.g5.2xlarge")
+
+
+def test_a_sound_file_still_gives_its_teams_when_a_flag_is_wrong(in_tmp):
+    (in_tmp / "teams.yaml").write_text("teams:\n  - name: team1\n")
+    context = {"account": "abc", "region": REGION, "teams-file": "teams.yaml", "user": "demo", "user-team": "team9"}
+    with pytest.raises(ConfigError) as caught:
+        load_platform_config(context.get)
+    assert [line.split(": ", 1)[0] for line in str(caught.value).splitlines()] == ["-c account", "-c user-team"]
+
+
+def test_field_problems_and_repeated_names_are_reported_in_one_round(in_tmp):
+    (in_tmp / "teams.yaml").write_text(
+        "retired_teams: [old]\nteams:\n  - name: team1\n    owner: a&b\n  - name: team1\n  - name: old\n"
+    )
+    with pytest.raises(ConfigError) as caught:
+        load("teams.yaml")
+    assert [line.split(": ", 2)[1] for line in str(caught.value).splitlines()] == [
+        "teams[0] (team1).owner",
+        "teams[1] (team1).name",
+        "teams[2] (old).name",
+    ]

@@ -166,7 +166,8 @@ def test_the_deploy_lock_is_the_checked_name_and_deploys_queue():
 def workspace(tmp_path):
     """A checkout: the teams file, the project's code, `.venv/bin/python`, and a recording npx and aws."""
     shutil.copy(ROOT / "teams.example.yaml", tmp_path / "teams.yaml")  # vision, churn-poc, analytics
-    (tmp_path / "studio_platform").symlink_to(ROOT / "studio_platform")
+    for package in ("studio_platform", "studio_runtime"):  # the settings model and the shared contracts
+        (tmp_path / package).symlink_to(ROOT / package)
     for directory in (".venv/bin", ".venv/node/bin"):
         (tmp_path / directory).mkdir(parents=True)
     tools = {

@@ -6,50 +6,30 @@ deleted). So the budget carries no notifications in its template and this resour
 them: Create and Update converge the budget's notifications and subscribers to the
 properties (budget_alerts/reconcile.py); Delete removes the notifications it manages, and
 succeeds when the budget is gone already. Returns {"PhysicalResourceId": <stable id>}.
+Subscriber addresses are personal data (the API model marks them sensitive): logs hold
+only counts and what each alert is.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import time
-from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
+
+from aws_lambda_powertools.utilities.data_classes import CloudFormationCustomResourceEvent
 
 from budget_alerts.api import BudgetsApi
 from budget_alerts.reconcile import Changes, converge, remove_managed
-from budget_alerts.request import Request, RequestError, parse_request
+from budget_alerts.request import Request
+from studio_runtime.contracts.budget_notifications import CODE_DIR, Properties
+from studio_runtime.custom_resource import InvalidProperties, custom_resource_event, parse_properties, run
+from studio_runtime.lambda_time import seconds_left as time_left
+from studio_runtime.log import service_logger
 
-log = logging.getLogger("budget_notifications")
-
-
-class JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        line = {
-            "time": datetime.fromtimestamp(record.created, tz=timezone.utc).isoformat(),
-            "level": record.levelname,
-            "action": record.getMessage(),
-        }
-        return json.dumps({**line, **getattr(record, "fields", {})}, default=str)
-
-
-def _configure_logging() -> None:
-    if not any(isinstance(handler.formatter, JsonFormatter) for handler in log.handlers):
-        handler = logging.StreamHandler()
-        handler.setFormatter(JsonFormatter())
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-        # The Lambda runtime's root handler would print every line a second time, unformatted.
-        log.propagate = False
-
-
-def log_action(action: str, **fields: Any) -> None:
-    # Subscriber addresses are personal data (the API model marks them sensitive): only counts.
-    log.info(action, extra={"fields": fields})
+logger = service_logger(CODE_DIR)
 
 
 def _log_changes(action: str, request: Request, changes: Changes, api: BudgetsApi) -> None:
-    log_action(
+    logger.info(
         action,
         budget_name=request.budget_name,
         notifications_created=changes.notifications_created,
@@ -67,14 +47,14 @@ def handle(
     sleep: Callable[[float], None] = time.sleep,
     seconds_left: Callable[[], float] = lambda: float("inf"),
 ) -> dict[str, Any]:
-    log_action("request", request_type=request.request_type, budget_name=request.budget_name)
+    logger.info("request", request_type=request.request_type, budget_name=request.budget_name)
     api = BudgetsApi(
         client, account_id=request.account_id, budget_name=request.budget_name, sleep=sleep, seconds_left=seconds_left
     )
     if request.request_type == "Delete":
         changes = remove_managed(api, request.notifications)
         if changes is None:
-            log_action("budget_already_gone", budget_name=request.budget_name, api_calls=api.calls_made)
+            logger.info("budget_already_gone", budget_name=request.budget_name, api_calls=api.calls_made)
         else:
             _log_changes("removed", request, changes, api)
         return {"PhysicalResourceId": request.physical_resource_id_to_return}
@@ -83,17 +63,21 @@ def handle(
     return {"PhysicalResourceId": request.physical_resource_id_to_return}
 
 
-def handle_event(event: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """Parse and handle one Provider-framework event (what `on_event` does, minus the client)."""
+def handle_request(event: CloudFormationCustomResourceEvent, **kwargs: Any) -> dict[str, Any]:
     try:
-        request = parse_request(event)
-    except RequestError as error:
-        if event.get("RequestType") != "Delete":
+        properties = parse_properties(Properties, event.resource_properties)
+    except InvalidProperties as error:
+        if event.request_type != "Delete":
             raise
         # Properties that do not parse never reached the API: there is nothing to remove.
-        log_action("delete_skipped", reason=str(error))
-        return {"PhysicalResourceId": event.get("PhysicalResourceId") or event.get("RequestId", "none")}
-    return handle(request, **kwargs)
+        logger.info("delete_skipped", reason=str(error))
+        return {"PhysicalResourceId": event.physical_resource_id or event.get("RequestId", "none")}
+    return handle(Request.of(event, properties), **kwargs)
+
+
+def handle_event(event: Mapping[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Parse and handle one Provider-framework event (what `on_event` does, minus the client)."""
+    return handle_request(custom_resource_event(event), **kwargs)
 
 
 _client: Any = None
@@ -111,12 +95,10 @@ def _budgets_client() -> Any:
     return _client
 
 
+@logger.inject_lambda_context(correlation_id_path="RequestId")
 def on_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    _configure_logging()
-    remaining = getattr(context, "get_remaining_time_in_millis", None)
-    seconds_left = (lambda: remaining() / 1000.0) if remaining else (lambda: float("inf"))
-    try:
-        return handle_event(event, client=_budgets_client(), seconds_left=seconds_left)
-    except Exception as error:
-        log.error("failed", extra={"fields": {"error": str(error), "error_type": type(error).__name__}})
-        raise
+    return run(
+        logger,
+        event,
+        lambda request: handle_request(request, client=_budgets_client(), seconds_left=time_left(context)),
+    )

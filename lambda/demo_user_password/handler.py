@@ -14,14 +14,17 @@ Delete does nothing: CloudFormation deletes the user and the secret itself.
 from __future__ import annotations
 
 import hmac
-import json
-import logging
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from aws_lambda_powertools.utilities.data_classes import CloudFormationCustomResourceEvent
 from botocore.exceptions import ClientError
 
 from demo_password import aws
+from studio_runtime.aws_errors import error_code, error_message
+from studio_runtime.contracts.demo_user_password import CODE_DIR, Properties
+from studio_runtime.custom_resource import custom_resource_event, parse_properties, run
+from studio_runtime.log import service_logger
 
 # Cognito and S3 answers worth a sentence of their own in the CloudFormation event.
 ERROR_EXPLANATIONS = {
@@ -39,26 +42,7 @@ ERROR_EXPLANATIONS = {
     ),
 }
 
-
-class JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        line = {"level": record.levelname, "message": record.getMessage(), "logger": record.name}
-        line.update(getattr(record, "fields", {}))
-        return json.dumps(line, default=str)
-
-
-def _logger() -> logging.Logger:
-    log = logging.getLogger("demo_user_password")
-    if not log.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(JsonFormatter())
-        log.addHandler(handler)
-        log.propagate = False
-        log.setLevel(logging.INFO)
-    return log
-
-
-LOG = _logger()
+logger = service_logger(CODE_DIR)
 
 
 class PasswordSetupError(RuntimeError):
@@ -96,20 +80,22 @@ class PasswordRequest:
 
 
 def parse_event(event: Mapping[str, Any]) -> PasswordRequest:
-    props = event.get("ResourceProperties") or {}
-    try:
-        source = props.get("PasswordObject")
-        return PasswordRequest(
-            request_type=str(event["RequestType"]),
-            user_pool_id=str(props["UserPoolId"]),
-            username=str(props["Username"]),
-            secret_id=str(props["SecretId"]),
-            password_object=PasswordObject(bucket=str(source["Bucket"]), key=str(source["Key"])) if source else None,
-            physical_resource_id=event.get("PhysicalResourceId"),
-            previous_target=_target_of(event.get("OldResourceProperties")),
-        )
-    except (KeyError, TypeError) as missing:
-        raise PasswordSetupError(f"custom resource property missing: {missing}") from None
+    """The request of one event; InvalidProperties names a property that is missing or wrong."""
+    return password_request(custom_resource_event(event))
+
+
+def password_request(event: CloudFormationCustomResourceEvent) -> PasswordRequest:
+    properties = parse_properties(Properties, event.resource_properties)
+    source = properties.PasswordObject
+    return PasswordRequest(
+        request_type=event.request_type,
+        user_pool_id=properties.UserPoolId,
+        username=properties.Username,
+        secret_id=properties.SecretId,
+        password_object=PasswordObject(bucket=source.Bucket, key=source.Key) if source else None,
+        physical_resource_id=event.physical_resource_id or None,
+        previous_target=_target_of(event.old_resource_properties),
+    )
 
 
 def _target_of(old_props: Mapping[str, Any] | None) -> tuple[str, str, str] | None:
@@ -168,17 +154,16 @@ def _withdraw_refused(request: PasswordRequest, clients: aws.AwsClients, pending
     try:
         aws.withdraw_pending(clients, secret_id=request.secret_id, version_id=pending_version)
     except ClientError as error:
-        LOG.warning(
-            "refused password still labelled AWSPENDING",
-            extra={"fields": {"versionId": pending_version, "reason": str(explain(error))}},
+        logger.warning(
+            "refused password still labelled AWSPENDING", versionId=pending_version, reason=str(explain(error))
         )
 
 
 def explain(error: ClientError) -> PasswordSetupError:
     """AWS error messages never echo request parameters, so the password cannot leak here."""
-    code = error.response.get("Error", {}).get("Code", "Unknown")
+    code = error_code(error) or "Unknown"
     operation = error.operation_name
-    reason = ERROR_EXPLANATIONS.get(code, error.response.get("Error", {}).get("Message", ""))
+    reason = ERROR_EXPLANATIONS.get(code, error_message(error))
     return PasswordSetupError(f"{operation} failed ({code}): {reason}")
 
 
@@ -192,24 +177,26 @@ def _aws_clients() -> aws.AwsClients:
     return _clients
 
 
-def on_event(event: Mapping[str, Any], context: Any = None, *, clients: aws.AwsClients | None = None) -> dict:
-    request = parse_event(event)
-    fields = {
-        "requestType": request.request_type,
-        "userPoolId": request.user_pool_id,
-        "username": request.username,
-        "passwordSource": "asset" if request.password_object else "secret",
-    }
-    LOG.info("demo user password request", extra={"fields": fields})
+# clear_state: the keys handle() appends must not reach the next invocation's lines.
+@logger.inject_lambda_context(correlation_id_path="RequestId", clear_state=True)
+def on_event(event: Mapping[str, Any], context: Any, *, clients: aws.AwsClients | None = None) -> dict:
+    return run(logger, event, lambda request: handle(request, clients))
+
+
+def handle(event: CloudFormationCustomResourceEvent, clients: aws.AwsClients | None) -> dict:
+    request = password_request(event)
+    # On every line of this invocation, the failure that run() logs included.
+    logger.append_keys(
+        userPoolId=request.user_pool_id,
+        username=request.username,
+        passwordSource="asset" if request.password_object else "secret",
+    )
+    logger.info("demo user password request")
     if request.request_type == "Delete":
         return {"PhysicalResourceId": request.physical_resource_id or request.resource_id}
-    if request.request_type not in ("Create", "Update"):
-        raise PasswordSetupError(f"unknown RequestType {request.request_type!r}")
     try:
         outcome = apply_password(request, clients or _aws_clients())
-    except (ClientError, PasswordSetupError) as error:
-        failure = explain(error) if isinstance(error, ClientError) else error
-        LOG.error("demo user password not set", extra={"fields": {**fields, "reason": str(failure)}})
-        raise failure from None
-    LOG.info(f"demo user password {outcome}", extra={"fields": {**fields, "outcome": outcome}})
+    except ClientError as error:
+        raise explain(error) from None
+    logger.info(f"demo user password {outcome}", outcome=outcome)
     return {"PhysicalResourceId": request.resource_id}

@@ -1,9 +1,10 @@
 """The SageMaker calls of the lifecycle-config custom resource and its sweeper, with AWS errors
-mapped in one place.
+mapped onto this function's outcomes in one place (classified by studio_runtime.aws_errors).
 
 A config that is still in use when CloudFormation deletes it carries the tag
-DELETE_WHEN_UNUSED_TAG (value: the UTC time it was marked); the sweeper deletes only configs
-with that tag, and its IAM policy allows DeleteStudioLifecycleConfig only on them.
+DELETE_WHEN_UNUSED_TAG (studio_runtime.contracts.lifecycle_config; value: the UTC time it was
+marked); the sweeper deletes only configs with that tag, and its IAM policy allows
+DeleteStudioLifecycleConfig only on them.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from typing import Any, Callable, Iterator
 
 from botocore.exceptions import ClientError
 
-# Also named in the sweeper's IAM condition (studio_constructs/lifecycle_config_sweeper.py).
-DELETE_WHEN_UNUSED_TAG = "studio-platform:delete-when-unused"
-# What SageMaker answers once botocore's own retries of a throttled call are used up.
-THROTTLING_CODES = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"})
+from studio_runtime.aws_clients import aws_client
+from studio_runtime.aws_errors import ErrorKind, classify, error_code, error_message
+from studio_runtime.contracts.lifecycle_config import DELETE_WHEN_UNUSED_TAG
+from studio_runtime.log import service_logger
+
+# One logger for both functions of this code directory (each has its own log group).
+logger = service_logger("lifecycle_config")
 
 
 class ConfigExists(Exception):
@@ -48,38 +52,30 @@ class ConfigSummary:
     arn: str
 
 
-_client: Any = None
-
-
 def sagemaker_client() -> Any:
-    """One client per container; botocore's standard mode retries throttled calls itself."""
-    global _client
-    if _client is None:
-        import boto3
-        from botocore.config import Config
-
-        _client = boto3.client(
-            "sagemaker", config=Config(connect_timeout=5, read_timeout=20, retries={"mode": "standard"})
-        )
-    return _client
+    return aws_client("sagemaker")
 
 
-def _error(error: ClientError) -> tuple[str, str]:
-    details = error.response.get("Error", {})
-    return details.get("Code", ""), details.get("Message", "")
-
-
-def _map_error(error: ClientError) -> Exception:
-    code, message = _error(error)
-    if code == "ResourceNotFound":
-        return ConfigNotFound(message)
-    if code == "ResourceInUse":
-        return ConfigInUse(message)
-    if code == "ValidationException" and "already exist" in message.lower():
-        return ConfigExists(message)
-    if code in THROTTLING_CODES:
-        return Throttled(f"{code}: {message}")
+def _outcome(error: ClientError) -> Exception:
+    """What an AWS error means here; errors without a meaning of their own pass on unchanged."""
+    kind = classify(error)
+    if kind is ErrorKind.NOT_FOUND:
+        return ConfigNotFound(error_message(error))
+    if kind is ErrorKind.IN_USE:
+        return ConfigInUse(error_message(error))
+    if kind is ErrorKind.THROTTLED:
+        return Throttled(f"{error_code(error)}: {error_message(error)}")
     return error
+
+
+def _creation_outcome(error: ClientError) -> Exception:
+    # CreateStudioLifecycleConfig models only ResourceInUse: a taken name, whatever the message.
+    # A ValidationException that says the config already exists means the same.
+    code, message = error_code(error), error_message(error)
+    taken = classify(error) in (ErrorKind.IN_USE, ErrorKind.ALREADY_EXISTS) or (
+        code == "ValidationException" and "already exist" in message.lower()
+    )
+    return ConfigExists(message) if taken else _outcome(error)
 
 
 def create_config(client: Any, *, name: str, app_type: str, content_base64: str, tags: list[dict]) -> str:
@@ -94,17 +90,14 @@ def create_config(client: Any, *, name: str, app_type: str, content_base64: str,
     try:
         return client.create_studio_lifecycle_config(**params)["StudioLifecycleConfigArn"]
     except ClientError as error:
-        # CreateStudioLifecycleConfig models only ResourceInUse: a taken name, whatever the message.
-        if _error(error)[0] == "ResourceInUse":
-            raise ConfigExists(_error(error)[1]) from None
-        raise _map_error(error) from None
+        raise _creation_outcome(error) from None
 
 
 def describe_config(client: Any, *, name: str) -> ExistingConfig:
     try:
         response = client.describe_studio_lifecycle_config(StudioLifecycleConfigName=name)
     except ClientError as error:
-        raise _map_error(error) from None
+        raise _outcome(error) from None
     return ExistingConfig(
         arn=response["StudioLifecycleConfigArn"],
         app_type=response.get("StudioLifecycleConfigAppType", ""),
@@ -117,7 +110,7 @@ def delete_config(client: Any, *, name: str) -> None:
     try:
         client.delete_studio_lifecycle_config(StudioLifecycleConfigName=name)
     except ClientError as error:
-        raise _map_error(error) from None
+        raise _outcome(error) from None
 
 
 def _no_budget() -> None:
@@ -125,7 +118,11 @@ def _no_budget() -> None:
 
 
 def _pages(client: Any, operation: str, spend: Callable[[], None], **params: Any) -> Iterator[dict]:
-    """botocore's paginator, calling `spend()` before each request it makes (a budget may raise)."""
+    """botocore's paginator, calling `spend()` before each request it makes (a budget may raise).
+
+    A hand loop over the paginator rather than a plain `for page in paginate(...)`: the
+    sweeper's call and time budget must be checked before every request, not per listing.
+    """
     pages = iter(client.get_paginator(operation).paginate(**params))
     while True:
         spend()
@@ -134,7 +131,7 @@ def _pages(client: Any, operation: str, spend: Callable[[], None], **params: Any
         except StopIteration:
             return
         except ClientError as error:
-            raise _map_error(error) from None
+            raise _outcome(error) from None
         yield page
         if not page.get("NextToken"):
             return  # the paginator would stop without a request: do not spend for it
@@ -159,7 +156,7 @@ def mark_for_deletion(client: Any, *, name: str, marked_at: str) -> str:
     try:
         client.add_tags(ResourceArn=arn, Tags=[{"Key": DELETE_WHEN_UNUSED_TAG, "Value": marked_at}])
     except ClientError as error:
-        raise _map_error(error) from None
+        raise _outcome(error) from None
     return arn
 
 
@@ -173,5 +170,5 @@ def clear_deletion_mark(client: Any, *, arn: str) -> bool:
     try:
         client.delete_tags(ResourceArn=arn, TagKeys=[DELETE_WHEN_UNUSED_TAG])
     except ClientError as error:
-        raise _map_error(error) from None
+        raise _outcome(error) from None
     return True

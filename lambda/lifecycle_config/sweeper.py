@@ -15,16 +15,15 @@ leaves, the next one (an hour later) picks up; every step is safe to repeat.
 
 from __future__ import annotations
 
-import logging
 import os
 import random
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event_source
 from botocore.exceptions import ClientError
-from json_log import configure_logging, log_action
 from lifecycle_config_api import (
-    DELETE_WHEN_UNUSED_TAG,
     ConfigInUse,
     ConfigNotFound,
     ConfigSummary,
@@ -32,8 +31,13 @@ from lifecycle_config_api import (
     config_tags,
     delete_config,
     list_configs,
+    logger,
     sagemaker_client,
 )
+
+from studio_runtime.aws_errors import error_code
+from studio_runtime.contracts.lifecycle_config import DELETE_WHEN_UNUSED_TAG, Environment
+from studio_runtime.lambda_time import seconds_left
 
 DEFAULT_MAX_CALLS = 300
 # Time kept free at the end of a run so the summary line still gets out.
@@ -80,6 +84,8 @@ class SweepReport:
 def sweep(client: Any, *, budget: Budget, shuffle: Callable[[list], None] | None = None) -> SweepReport:
     report = SweepReport()
     try:
+        # botocore's paginator, driven page by page so the budget is charged before every
+        # request: a run stops at its call budget even in the middle of a listing.
         configs = list(list_configs(client, spend=budget.spend))
         report.listed = len(configs)
         # A different order each run: when the call budget is smaller than the account's
@@ -91,9 +97,9 @@ def sweep(client: Any, *, budget: Budget, shuffle: Callable[[list], None] | None
         report.stopped = str(spent)
     except Throttled as throttled:
         report.stopped = "throttled"
-        log_action("sweep_throttled", level=logging.WARNING, error=str(throttled))
+        logger.warning("sweep_throttled", error=str(throttled))
     report.calls = budget.calls
-    log_action("sweep_finished", **asdict(report))
+    logger.info("sweep_finished", **asdict(report))
     return report
 
 
@@ -114,34 +120,34 @@ def sweep_one(client: Any, config: ConfigSummary, *, budget: Budget, report: Swe
         delete_config(client, name=config.name)
     except ConfigInUse as in_use:
         report.still_in_use.append(config.name)
-        log_action("sweep_still_in_use", name=config.name, marked_at=marked_at, reason=str(in_use))
+        logger.info("sweep_still_in_use", config_name=config.name, marked_at=marked_at, reason=str(in_use))
     except ConfigNotFound:
         report.already_gone.append(config.name)
     except ClientError as error:
         _failed(report, config.name, "delete", error)
     else:
         report.deleted.append(config.name)
-        log_action("sweep_deleted", name=config.name, marked_at=marked_at)
+        logger.info("sweep_deleted", config_name=config.name, marked_at=marked_at)
 
 
 def _failed(report: SweepReport, name: str, step: str, error: ClientError) -> None:
     report.failed.append(name)
-    code = error.response.get("Error", {}).get("Code", "")
-    log_action("sweep_failed", level=logging.ERROR, name=name, step=step, error_code=code, error=str(error))
+    logger.error("sweep_failed", config_name=name, step=step, error_code=error_code(error), error=str(error))
 
 
 def max_calls_from_environment() -> int:
-    raw = os.environ.get("SWEEP_MAX_CALLS", str(DEFAULT_MAX_CALLS))
+    raw = os.environ.get(Environment.SWEEP_MAX_CALLS, str(DEFAULT_MAX_CALLS))
     if not raw.isdigit() or int(raw) < 1:
-        raise ValueError(f"SWEEP_MAX_CALLS must be a positive integer, got {raw!r}")
+        raise ValueError(f"{Environment.SWEEP_MAX_CALLS} must be a positive integer, got {raw!r}")
     return int(raw)
 
 
-def on_schedule(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    configure_logging()
-    remaining = getattr(context, "get_remaining_time_in_millis", None)
-    seconds_left = (lambda: remaining() / 1000.0) if remaining else (lambda: float("inf"))
-    budget = Budget(max_calls=max_calls_from_environment(), seconds_left=seconds_left)
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE)
+@event_source(data_class=EventBridgeEvent)
+def on_schedule(event: EventBridgeEvent, context: Any) -> dict[str, Any]:
+    # The run's tick, absent when someone invokes the sweeper by hand (any event starts a sweep).
+    logger.append_keys(scheduled_at=event.get("time"))
+    budget = Budget(max_calls=max_calls_from_environment(), seconds_left=seconds_left(context))
     report = sweep(sagemaker_client(), budget=budget)
     if report.failed:
         raise SweepFailed(f"{len(report.failed)} lifecycle config(s) failed: {', '.join(report.failed)}")

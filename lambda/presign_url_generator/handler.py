@@ -1,14 +1,15 @@
 """PreSignUrlGenerator: `GET /domainName/{domainName}/getPresignedUrl` -> a SageMaker Studio login URL.
 
-API Gateway REST proxy integration behind a Cognito user-pool authorizer (access token).
-The caller must be in the Cognito group named exactly like the domain; the user profile is
-derived from the Cognito identity, created on first login, and owned via a CognitoSub tag.
+API Gateway REST proxy integration behind a Cognito user-pool authorizer (access token), served
+by Powertools' REST resolver. The caller must be in the Cognito group named exactly like the
+domain; the user profile is derived from the Cognito identity, created on first login, and
+owned via a CognitoSub tag.
 
 Responses: 200 {"url"}; errors {"message"} with 400 bad domain name, 401 no identity,
 403 not a member / profile of someone else, 404 unknown or not InService domain,
 429 AWS throttling, 502 other AWS error, 503 AWS unreachable / profile not ready, 500 otherwise.
 
-Environment variables (all optional):
+Environment variables (names in studio_runtime/contracts/presign.py; all optional):
   URL_EXPIRES_SECONDS            ExpiresInSeconds of the URL, default 60, clamped to 5..300
   SESSION_DURATION_SECONDS       Studio session length, default 28800, clamped to 1800..43200
   LANDING_URI                    default "studio::" (e.g. "app:JupyterLab:")
@@ -17,26 +18,31 @@ Environment variables (all optional):
   DOMAIN_CACHE_TTL_SECONDS       name->id cache lifetime in the warm container, default 300 (0..3600)
   PROFILE_READY_TIMEOUT_SECONDS  wait for a new profile to be InService, default 12 (0..15)
   PROFILE_POLL_INTERVAL_SECONDS  DescribeUserProfile poll interval while waiting, default 1 (0.1..5)
-  LOG_LEVEL                      default INFO
+  POWERTOOLS_LOG_LEVEL           default INFO
   AWS_REGION                     set by the Lambda runtime
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from typing import Any
 
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
+from aws_lambda_powertools.logging import correlation_paths
+
 from presign.config import Settings
 from presign.errors import Failure, PresignError, failure_for
-from presign.logs import get_logger
-from presign.request import api_request_id, authorize, parse_caller, parse_domain_name, request_origin
+from presign.request import ROUTE_RULE, authorize, parse_caller, parse_domain_name, routable_event
 from presign.responses import json_response
 from presign.sagemaker import SageMakerGateway, create_sagemaker_client
-from presign.service import Dependencies, Progress, presigned_url
+from presign.service import Dependencies, RequestState, presigned_url
+from studio_runtime.contracts.presign import CODE_DIR
+from studio_runtime.lambda_time import seconds_left
+from studio_runtime.log import service_logger
 
-LOGGER = get_logger()
-LOG_TEXT_MAX = 128
+logger = service_logger(CODE_DIR)
 
 # Built on first use and kept for the life of the container (one client, one domain cache).
 _container: Dependencies | None = None
@@ -60,74 +66,87 @@ def _prewarm_in_lambda() -> None:
         try:
             container()
         except Exception:  # noqa: BLE001
-            LOGGER.warning("client prewarm failed", exc_info=True)
+            logger.warning("client prewarm failed", exc_info=True)
 
 
 _prewarm_in_lambda()
 
 
-def handler(event: Any, context: Any) -> dict[str, object]:
+@logger.inject_lambda_context(
+    correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False, clear_state=True
+)
+def handler(event: Any, context: Any) -> dict[str, Any]:
     started = time.perf_counter()
-    fields: dict[str, object] = {
-        "request_id": getattr(context, "aws_request_id", None),
-        "api_request_id": _clip(api_request_id(event)),
-    }
-    progress = Progress()
-    settings = Settings()
-    try:
-        settings = Settings.from_env(os.environ)
-        caller = parse_caller(event)
-        fields.update(username=_clip(caller.username), sub=_clip(caller.sub))
-        domain_name = parse_domain_name(event)
-        fields["domain"] = domain_name
-        request = authorize(caller=caller, domain_name=domain_name)
-        url = presigned_url(
-            request=request,
-            settings=settings,
-            deps=container(),
-            remaining_seconds=_remaining_seconds(context),
-            progress=progress,
-        )
-        status, body, reason, retry_after = 200, {"url": url}, "ok", None
-    except Exception as error:  # the one place where failures become responses
-        failure = failure_for(error)
-        _log_unexpected(error, failure, fields)
-        status, body, reason = failure.status, {"message": failure.message}, failure.reason
-        retry_after = failure.retry_after_seconds
-    fields.update(
-        status=status,
-        reason=reason,
-        domain_id=progress.domain_id,
-        profile=progress.profile_name,
+    settings = Settings.from_env(os.environ)
+    state = RequestState(settings=settings, seconds_left=seconds_left(context))
+    app = resolver(settings.allowed_origins)
+    app.append_context(state=state)
+    response = app.resolve(routable_event(event), context)
+    # The one line per request. username, sub and domain were appended as they became known;
+    # none of them can carry more than 128 characters (presign/request.py refuses longer ones).
+    logger.info(
+        "request",
+        status=response["statusCode"],
+        reason=state.reason,
+        domain_id=state.progress.domain_id,
+        profile=state.progress.profile_name,
         latency_ms=round((time.perf_counter() - started) * 1000, 1),
     )
-    LOGGER.info("request", extra={"fields": fields})
-    return json_response(
-        status=status,
-        body=body,
-        origin=request_origin(event),
-        allowed_origins=settings.allowed_origins,
-        retry_after_seconds=retry_after,
-    )
+    return response
 
 
-def _log_unexpected(error: Exception, failure: Failure, fields: dict[str, object]) -> None:
+@functools.lru_cache(maxsize=2)
+def resolver(allowed_origins: frozenset[str]) -> APIGatewayRestResolver:
+    """The API for one set of allowed origins: in Lambda one per container, whose environment is fixed."""
+    # debug stays off whatever POWERTOOLS_DEV says: debug prints the event (bearer token) and
+    # puts tracebacks into response bodies.
+    app = APIGatewayRestResolver(cors=_cors(allowed_origins), debug=False)
+
+    @app.get(ROUTE_RULE)
+    def get_presigned_url(**_route_segments: str) -> Response:
+        # The domain name is API Gateway's decoded pathParameters.domainName (presign/request.py),
+        # not the raw path segment the route matched.
+        state: RequestState = app.context["state"]
+        event = app.current_event.raw_event
+        caller = parse_caller(event)
+        logger.append_keys(username=caller.username, sub=caller.sub)
+        domain_name = parse_domain_name(event)
+        logger.append_keys(domain=domain_name)
+        url = presigned_url(
+            request=authorize(caller=caller, domain_name=domain_name),
+            settings=state.settings,
+            deps=container(),
+            remaining_seconds=state.seconds_left(),
+            progress=state.progress,
+        )
+        return json_response(status=200, body={"url": url})
+
+    @app.exception_handler(Exception)
+    def answer_failure(error: Exception) -> Response:
+        # The one place where failures become responses (and the unknown route's 404).
+        state: RequestState = app.context["state"]
+        failure = failure_for(error)
+        state.reason = failure.reason
+        _log_unexpected(error, failure)
+        return json_response(
+            status=failure.status,
+            body={"message": failure.message},
+            retry_after_seconds=failure.retry_after_seconds,
+        )
+
+    return app
+
+
+def _cors(allowed_origins: frozenset[str]) -> CORSConfig | None:
+    """Access-Control-Allow-Origin echoed for these exact origins; no CORS header without any."""
+    if not allowed_origins:
+        return None
+    first, *others = sorted(allowed_origins)
+    return CORSConfig(allow_origin=first, extra_origins=others)
+
+
+def _log_unexpected(error: Exception, failure: Failure) -> None:
     if isinstance(error, PresignError) or failure.status < 500 or failure.status == 503:
         return
     # Defects and unexplained AWS errors: keep the traceback in the logs, never in the body.
-    LOGGER.error("request failed", exc_info=error, extra={"fields": dict(fields, reason=failure.reason)})
-
-
-def _remaining_seconds(context: Any) -> float | None:
-    remaining = getattr(context, "get_remaining_time_in_millis", None)
-    if not callable(remaining):
-        return None
-    try:
-        return float(remaining()) / 1000
-    except (TypeError, ValueError):
-        return None
-
-
-def _clip(value: object) -> str | None:
-    # Identity fields come from the token; bound their size in the log line.
-    return None if value is None else str(value)[:LOG_TEXT_MAX]
+    logger.error("request failed", exc_info=error, reason=failure.reason)

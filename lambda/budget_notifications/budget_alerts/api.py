@@ -7,17 +7,19 @@ two, so throttled calls are tried again here with longer waits while the Lambda'
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from botocore.exceptions import ClientError
 
 from budget_alerts.request import NotificationKey, Subscriber
+from studio_runtime.aws_errors import ErrorKind, classify
 
-THROTTLING_CODES = frozenset({"ThrottlingException", "TooManyRequestsException", "Throttling"})
 THROTTLE_DELAYS_SECONDS = (2.0, 4.0, 8.0, 16.0, 30.0)
 # Never start a wait the Lambda timeout would cut short: the failure message must get out.
 RESERVE_SECONDS = 15.0
 PAGE_SIZE = 100
+
+Result = TypeVar("Result")
 
 
 class NotFound(Exception):
@@ -30,10 +32,6 @@ class AlreadyExists(Exception):
 
 class StillThrottled(RuntimeError):
     """Throttled on every attempt that fitted into the time left."""
-
-
-def _code(error: ClientError) -> str:
-    return error.response.get("Error", {}).get("Code", "")
 
 
 class BudgetsApi:
@@ -54,53 +52,65 @@ class BudgetsApi:
         self._seconds_left = seconds_left
         self.calls_made = 0
 
-    def _call(self, operation: str, **params: Any) -> dict[str, Any]:
-        for attempt, delay in enumerate((*THROTTLE_DELAYS_SECONDS, None), start=1):
-            self.calls_made += 1
+    def _attempts(self, operation: str, attempt: Callable[[], Result]) -> Result:
+        """`attempt()`, again after a throttle while the Lambda's time allows the wait.
+
+        A hand loop, not botocore's retry config: botocore knows neither the Lambda's time
+        left nor waits this long, and a wait cut short by the timeout would lose the message
+        that tells the operator what happened.
+        """
+        for attempt_number, delay in enumerate((*THROTTLE_DELAYS_SECONDS, None), start=1):
             try:
-                return getattr(self._client, operation)(**self._budget, **params)
+                return attempt()
             except ClientError as error:
-                code = _code(error)
-                if code == "NotFoundException":
+                kind = classify(error)
+                if kind is ErrorKind.NOT_FOUND:
                     raise NotFound(str(error)) from None
-                if code == "DuplicateRecordException":
+                if kind is ErrorKind.ALREADY_EXISTS:
                     raise AlreadyExists(str(error)) from None
-                if code not in THROTTLING_CODES:
+                if kind is not ErrorKind.THROTTLED:
                     raise
                 if delay is None or self._seconds_left() < delay + RESERVE_SECONDS:
                     raise StillThrottled(
-                        f"AWS Budgets throttled {operation} on {attempt} attempts; retry the stack operation"
+                        f"AWS Budgets throttled {operation} on {attempt_number} attempts; retry the stack operation"
                     ) from None
                 self._sleep(delay)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
+    def _call(self, operation: str, **params: Any) -> dict[str, Any]:
+        def once() -> dict[str, Any]:
+            self.calls_made += 1
+            return getattr(self._client, operation)(**self._budget, **params)
+
+        return self._attempts(operation, once)
+
+    def _every_page(self, operation: str, items: str, **params: Any) -> list[dict[str, Any]]:
+        """All `items` of a paginated describe call. A throttled page restarts the listing:
+        a budget holds at most 5 notifications and 11 subscribers each, one page of 100."""
+
+        def once() -> list[dict[str, Any]]:
+            found: list[dict[str, Any]] = []
+            paginator = self._client.get_paginator(operation)
+            pages = paginator.paginate(**self._budget, **params, PaginationConfig={"PageSize": PAGE_SIZE})
+            try:
+                for page in pages:
+                    self.calls_made += 1
+                    found += page.get(items, [])
+            except ClientError:
+                self.calls_made += 1  # the call that failed
+                raise
+            return found
+
+        return self._attempts(operation, once)
+
     def notifications(self) -> list[NotificationKey]:
         """The budget's notifications; NotFound when the budget does not exist."""
-        keys: list[NotificationKey] = []
-        token: str | None = None
-        while True:
-            page = self._call(
-                "describe_notifications_for_budget", MaxResults=PAGE_SIZE, **({"NextToken": token} if token else {})
-            )
-            keys += [NotificationKey.from_api(n) for n in page.get("Notifications", [])]
-            token = page.get("NextToken")
-            if not token:
-                return keys
+        found = self._every_page("describe_notifications_for_budget", "Notifications")
+        return [NotificationKey.from_api(notification) for notification in found]
 
     def subscribers(self, key: NotificationKey) -> set[Subscriber]:
-        found: set[Subscriber] = set()
-        token: str | None = None
-        while True:
-            page = self._call(
-                "describe_subscribers_for_notification",
-                Notification=key.to_api(),
-                MaxResults=PAGE_SIZE,
-                **({"NextToken": token} if token else {}),
-            )
-            found |= {Subscriber.from_api(s) for s in page.get("Subscribers", [])}
-            token = page.get("NextToken")
-            if not token:
-                return found
+        found = self._every_page("describe_subscribers_for_notification", "Subscribers", Notification=key.to_api())
+        return {Subscriber.from_api(subscriber) for subscriber in found}
 
     def create_notification(self, key: NotificationKey, subscribers: frozenset[Subscriber]) -> None:
         self._call(

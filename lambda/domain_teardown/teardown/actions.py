@@ -5,8 +5,8 @@ from __future__ import annotations
 import enum
 from typing import Any
 
+from . import logger
 from .aws import Aws, ResourceBusy, ResourceGone
-from .logs import log_action
 
 
 class DeleteOutcome(enum.Enum):
@@ -26,5 +26,5 @@ def request_delete(
         outcome, reason = DeleteOutcome.ALREADY_GONE, str(gone)
     except ResourceBusy as busy:
         outcome, reason = DeleteOutcome.BUSY, str(busy)
-    log_action(action, resource=resource, outcome=outcome.value, **({"reason": reason} if reason else {}))
+    logger.info(action, resource=resource, outcome=outcome.value, **({"reason": reason} if reason else {}))
     return outcome

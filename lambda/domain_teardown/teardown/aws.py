@@ -1,8 +1,9 @@
-"""The one place that calls boto3: a per-poll call budget, pagination and error classification.
+"""The one place that calls boto3: a per-poll call budget, pagination and error outcomes.
 
-Every AWS error is mapped here into one of four outcomes the steps understand:
-ResourceGone (already deleted), ResourceBusy (in use / dependency still releasing),
-RetryLater (throttled, transient, or this poll's budget spent) and TeardownFailed.
+Every AWS error is classified by the runtime core (studio_runtime.aws_errors) and mapped here
+into one of four outcomes the steps understand: ResourceGone (already deleted), ResourceBusy
+(in use / dependency still releasing), RetryLater (throttled, transient, unreachable, or this
+poll's budget spent) and TeardownFailed.
 """
 
 from __future__ import annotations
@@ -13,48 +14,7 @@ from typing import Any, Callable, Iterator
 from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotocoreConnectionError
 
-THROTTLING_CODES = frozenset(
-    {
-        "ThrottlingException",
-        "Throttling",
-        "ThrottledException",
-        "TooManyRequestsException",
-        "RequestLimitExceeded",
-        "RequestThrottled",
-        "RequestThrottledException",
-        "SlowDown",
-    }
-)
-TRANSIENT_CODES = frozenset(
-    {
-        "InternalServerError",
-        "InternalFailure",
-        "InternalError",
-        "ServiceUnavailable",
-        "ServiceUnavailableException",
-        "RequestTimeout",
-        "RequestTimeoutException",
-        "DependencyTimeout",
-    }
-)
-NOT_FOUND_CODES = frozenset(
-    {
-        "ResourceNotFound",
-        "FileSystemNotFound",
-        "MountTargetNotFound",
-        "InvalidGroup.NotFound",
-        "InvalidPermission.NotFound",
-    }
-)
-BUSY_CODES = frozenset(
-    {
-        "ResourceInUse",
-        "DependencyViolation",
-        "FileSystemInUse",
-        "IncorrectFileSystemLifeCycleState",
-        "IncorrectMountTargetState",
-    }
-)
+from studio_runtime.aws_errors import ErrorKind, classify, error_code, error_message
 
 
 class RetryLater(Exception):
@@ -105,10 +65,10 @@ class Aws:
         client = getattr(self.clients, service)
         try:
             return getattr(client, operation)(**params)
-        except ClientError as error:
-            raise _classify(error, operation=operation, resource=resource) from error
-        except (BotocoreConnectionError, HTTPClientError) as error:
-            raise RetryLater(f"{operation} on {resource}: {error}") from error
+        # What AWS answered, or that it could not be reached; anything else (parameter
+        # validation, missing credentials) is a defect and propagates as it is.
+        except (ClientError, BotocoreConnectionError, HTTPClientError) as error:
+            raise _outcome(error, operation=operation, resource=resource) from error
 
     def pages(
         self,
@@ -121,7 +81,12 @@ class Aws:
         token_out: str = "NextToken",
         **params: Any,
     ) -> Iterator[dict[str, Any]]:
-        """Every item of every page; each page is one budgeted call."""
+        """Every item of every page; each page is one budgeted call.
+
+        A hand loop, not a botocore paginator: the budget must be spent (and may stop the
+        poll) before each page's request, and each page's error classified like any call;
+        a paginator makes its requests inside its own iteration.
+        """
         token: str | None = None
         while True:
             page_params = dict(params, **({token_in: token} if token else {}))
@@ -132,14 +97,17 @@ class Aws:
                 return
 
 
-def _classify(error: ClientError, *, operation: str, resource: str) -> Exception:
-    details = error.response.get("Error", {})
-    code = str(details.get("Code", ""))
-    message = f"{operation} on {resource}: {code}: {details.get('Message', '')}"
-    if code in NOT_FOUND_CODES:
-        return ResourceGone(message)
-    if code in BUSY_CODES:
-        return ResourceBusy(message)
-    if code in THROTTLING_CODES or code in TRANSIENT_CODES:
-        return RetryLater(message)
-    return TeardownFailed(message)
+OUTCOMES: dict[ErrorKind, type[Exception]] = {
+    ErrorKind.NOT_FOUND: ResourceGone,
+    ErrorKind.IN_USE: ResourceBusy,
+    ErrorKind.THROTTLED: RetryLater,
+    ErrorKind.TRANSIENT: RetryLater,
+    ErrorKind.UNREACHABLE: RetryLater,
+}
+
+
+def _outcome(error: Exception, *, operation: str, resource: str) -> Exception:
+    """The outcome of a failed call, its message naming the operation and the resource."""
+    code = error_code(error)
+    detail = f"{code}: {error_message(error)}" if code else str(error)
+    return OUTCOMES.get(classify(error), TeardownFailed)(f"{operation} on {resource}: {detail}")

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from . import network, studio
+from . import logger, network, studio
 from .aws import Aws, RetryLater, TeardownFailed
-from .logs import log_action
 from .request import HomeEfsRetention, TeardownRequest
 
 
@@ -20,7 +19,7 @@ def advance_teardown(*, aws: Aws, request: TeardownRequest) -> bool:
     try:
         return _advance(aws, request)
     except RetryLater as reason:
-        log_action("poll_deferred", domain_id=request.domain_id, reason=str(reason))
+        logger.info("poll_deferred", domain_id=request.domain_id, reason=str(reason))
         return False
 
 
@@ -42,7 +41,7 @@ def _advance(aws: Aws, request: TeardownRequest) -> bool:
         return False
     if retain:
         # The data stays in the account: say where, for whoever restores or deletes it later.
-        log_action(
+        logger.info(
             "home_efs_retained",
             domain_id=request.domain_id,
             file_system_ids=[
@@ -50,13 +49,13 @@ def _advance(aws: Aws, request: TeardownRequest) -> bool:
             ],
             owner_tag=f"{network.SAGEMAKER_OWNER_TAG}={request.domain_arn}",
         )
-    log_action("teardown_complete", domain_id=request.domain_id, home_efs=request.home_efs_retention.value)
+    logger.info("teardown_complete", domain_id=request.domain_id, home_efs=request.home_efs_retention.value)
     return True
 
 
 def _remove_domain_step(aws: Aws, *, request: TeardownRequest, domain: studio.DomainState) -> None:
     if domain.status == "Deleting":
-        log_action("domain_deleting", domain_id=request.domain_id)
+        logger.info("domain_deleting", domain_id=request.domain_id)
         return
     if domain.status == "Delete_Failed" and not _failed_before(domain.last_modified, request.started_at):
         raise TeardownFailed(

@@ -11,9 +11,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from . import logger
 from .actions import DeleteOutcome, request_delete
 from .aws import Aws
-from .logs import log_action
 
 SAGEMAKER_OWNER_TAG = "ManagedByAmazonSageMakerResource"
 GONE_OR_GOING_STATES = frozenset({"deleting", "deleted"})
@@ -50,8 +50,8 @@ def remove_home_file_systems(aws: Aws, *, file_systems: list[HomeFileSystem]) ->
     settled = True
     for file_system in file_systems:
         if file_system.life_cycle_state in GONE_OR_GOING_STATES:
-            log_action("home_efs_checked", file_system_id=file_system.file_system_id,
-                       state=file_system.life_cycle_state)
+            logger.info("home_efs_checked", file_system_id=file_system.file_system_id,
+                        state=file_system.life_cycle_state)
             continue
         settled = _remove_file_system(aws, file_system_id=file_system.file_system_id) and settled
     return settled

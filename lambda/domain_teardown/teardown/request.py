@@ -3,38 +3,30 @@
 from __future__ import annotations
 
 import dataclasses
-import enum
 from datetime import datetime
 from typing import Any, Mapping
 
+from studio_runtime.contracts.domain_teardown import HomeEfsRetention, Properties
+from studio_runtime.custom_resource import InvalidProperties, custom_resource_event, parse_properties
+
 STARTED_AT_KEY = "TeardownStartedAt"
-
-
-class RequestType(enum.Enum):
-    CREATE = "Create"
-    UPDATE = "Update"
-    DELETE = "Delete"
-
-
-class HomeEfsRetention(enum.Enum):
-    RETAIN = "Retain"
-    DELETE = "Delete"
-
-
-class InvalidRequest(ValueError):
-    """The custom resource was wired with properties this handler cannot act on."""
+DELETE = "Delete"
 
 
 @dataclasses.dataclass(frozen=True)
 class TeardownRequest:
-    request_type: RequestType
-    physical_resource_id: str | None
+    request_type: str
+    physical_resource_id: str
     domain_id: str
     vpc_id: str
     home_efs_retention: HomeEfsRetention
     domain_arn: str
     # Set by on_event on Delete; tells a Delete_Failed left over from an earlier attempt apart.
     started_at: datetime | None
+
+    @property
+    def is_delete(self) -> bool:
+        return self.request_type == DELETE
 
     @property
     def expected_physical_resource_id(self) -> str:
@@ -46,25 +38,22 @@ def physical_resource_id_for(domain_id: str) -> str:
 
 
 def parse_request(event: Mapping[str, Any]) -> TeardownRequest:
-    try:
-        request_type = RequestType(event["RequestType"])
-    except (KeyError, ValueError) as error:
-        raise InvalidRequest(f"unsupported RequestType {event.get('RequestType')!r}") from error
-    properties = event.get("ResourceProperties") or {}
-    domain_id = _required(properties, "DomainId")
-    retention_text = _required(properties, "HomeEfsRetention")
-    try:
-        retention = HomeEfsRetention(retention_text)
-    except ValueError as error:
-        raise InvalidRequest(f"HomeEfsRetention must be Retain or Delete, not {retention_text!r}") from error
+    """The request of an event as Lambda passes it (or as the core's data class wraps it:
+    both on_event and is_complete read the same event)."""
+    request = custom_resource_event(event)
+    properties = parse_properties(Properties, request.resource_properties)
+    stack_id = request.get("StackId")
+    if not isinstance(stack_id, str) or not stack_id.strip():
+        raise InvalidProperties("StackId is required and must be a non-empty string")
     return TeardownRequest(
-        request_type=request_type,
-        physical_resource_id=event.get("PhysicalResourceId"),
-        domain_id=domain_id,
-        vpc_id=_required(properties, "VpcId"),
-        home_efs_retention=retention,
-        domain_arn=domain_arn_from_stack_id(stack_id=_required(event, "StackId"), domain_id=domain_id),
-        started_at=_started_at(event.get("Data") or {}),
+        request_type=request.request_type,
+        physical_resource_id=request.physical_resource_id,
+        domain_id=properties.DomainId,
+        vpc_id=properties.VpcId,
+        home_efs_retention=properties.HomeEfsRetention,
+        domain_arn=domain_arn_from_stack_id(stack_id=stack_id.strip(), domain_id=properties.DomainId),
+        # The Provider framework merges on_event's Data into the event it hands is_complete.
+        started_at=_started_at(request.get("Data") or {}),
     )
 
 
@@ -75,17 +64,9 @@ def domain_arn_from_stack_id(*, stack_id: str, domain_id: str) -> str:
     """
     parts = stack_id.split(":")
     if len(parts) < 6 or parts[0] != "arn":
-        raise InvalidRequest(f"StackId {stack_id!r} is not an ARN")
+        raise InvalidProperties(f"StackId {stack_id!r} is not an ARN")
     partition, region, account = parts[1], parts[3], parts[4]
     return f"arn:{partition}:sagemaker:{region}:{account}:domain/{domain_id}"
-
-
-def _required(mapping: Mapping[str, Any], key: str) -> str:
-    value = mapping.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidRequest(f"{key} is required and must be a non-empty string")
-    return value.strip()
-
 
 
 def _started_at(data: Mapping[str, Any]) -> datetime | None:

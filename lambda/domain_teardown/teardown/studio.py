@@ -9,9 +9,9 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
+from . import logger
 from .actions import DeleteOutcome, request_delete
 from .aws import Aws, ResourceGone
-from .logs import log_action
 from .request import TeardownRequest
 
 # Deleted and Failed apps stay listed for a while but no longer block their space or profile.
@@ -45,73 +45,29 @@ def describe_domain(aws: Aws, *, domain_id: str) -> DomainState | None:
 
 
 def delete_apps(aws: Aws, *, domain_id: str) -> bool:
-    remaining = 0
+    pending = []
     for app in _list(aws, "list_apps", "Apps", domain_id=domain_id):
-        status = app.get("Status", "")
-        if status in SETTLED_APP_STATUSES:
-            continue
-        remaining += 1
-        if status == DELETE_IN_PROGRESS:
+        if app.get("Status", "") in SETTLED_APP_STATUSES:
             continue
         owner = _app_owner(app)
-        outcome = request_delete(
-            aws,
-            action="delete_app",
-            service="sagemaker",
-            operation="delete_app",
+        pending.append(_Pending(
             resource=f"app {app['AppType']}/{app['AppName']} of {domain_id}/{'/'.join(owner.values())}",
-            DomainId=domain_id,
-            AppType=app["AppType"],
-            AppName=app["AppName"],
-            **owner,
-        )
-        if outcome is DeleteOutcome.ALREADY_GONE:
-            remaining -= 1
-    return _settled("apps", domain_id=domain_id, remaining=remaining)
+            params={"AppType": app["AppType"], "AppName": app["AppName"], **owner},
+            status=app.get("Status", ""),
+        ))
+    return _delete_each(aws, "apps", "delete_app", domain_id=domain_id, pending=pending)
 
 
 def delete_spaces(aws: Aws, *, domain_id: str) -> bool:
-    remaining = 0
-    for space in _list(aws, "list_spaces", "Spaces", domain_id=domain_id):
-        remaining += 1
-        if space.get("Status") == DELETE_IN_PROGRESS:
-            continue
-        outcome = request_delete(
-            aws,
-            action="delete_space",
-            service="sagemaker",
-            operation="delete_space",
-            resource=f"space {domain_id}/{space['SpaceName']}",
-            DomainId=domain_id,
-            SpaceName=space["SpaceName"],
-        )
-        if outcome is DeleteOutcome.ALREADY_GONE:
-            remaining -= 1
-    return _settled("spaces", domain_id=domain_id, remaining=remaining)
+    return _delete_named(aws, "spaces", "list_spaces", "Spaces", "delete_space",
+                         name_key="SpaceName", label="space", domain_id=domain_id)
 
 
 def delete_user_profiles(aws: Aws, *, request: TeardownRequest) -> bool:
     """Profiles owned by CloudFormation go too: DeleteDomain refuses while any profile exists,
     and CloudFormation treats a profile that is already gone as deleted."""
-    domain_id = request.domain_id
-    remaining = 0
-    for profile in _list(aws, "list_user_profiles", "UserProfiles", domain_id=domain_id):
-        remaining += 1
-        name = profile["UserProfileName"]
-        if profile.get("Status") == DELETE_IN_PROGRESS:
-            continue
-        outcome = request_delete(
-            aws,
-            action="delete_user_profile",
-            service="sagemaker",
-            operation="delete_user_profile",
-            resource=f"user profile {domain_id}/{name}",
-            DomainId=domain_id,
-            UserProfileName=name,
-        )
-        if outcome is DeleteOutcome.ALREADY_GONE:
-            remaining -= 1
-    return _settled("user_profiles", domain_id=domain_id, remaining=remaining)
+    return _delete_named(aws, "user_profiles", "list_user_profiles", "UserProfiles", "delete_user_profile",
+                         name_key="UserProfileName", label="user profile", domain_id=request.domain_id)
 
 
 def delete_domain(aws: Aws, *, request: TeardownRequest) -> None:
@@ -140,6 +96,52 @@ def _list(aws: Aws, operation: str, items_key: str, *, domain_id: str) -> list[d
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class _Pending:
+    """One app, space or profile of the domain that still blocks the next layer."""
+
+    resource: str
+    params: dict[str, Any]
+    status: str
+
+
+def _delete_named(
+    aws: Aws, kind: str, list_operation: str, items_key: str, delete_operation: str, *,
+    name_key: str, label: str, domain_id: str,
+) -> bool:
+    """Spaces and profiles: each is deleted by its name."""
+    pending = [
+        _Pending(
+            resource=f"{label} {domain_id}/{item[name_key]}",
+            params={name_key: item[name_key]},
+            status=item.get("Status", ""),
+        )
+        for item in _list(aws, list_operation, items_key, domain_id=domain_id)
+    ]
+    return _delete_each(aws, kind, delete_operation, domain_id=domain_id, pending=pending)
+
+
+def _delete_each(aws: Aws, kind: str, operation: str, *, domain_id: str, pending: list[_Pending]) -> bool:
+    """Requests the delete of each one not being deleted yet; True once none is left."""
+    remaining = 0
+    for item in pending:
+        remaining += 1
+        if item.status == DELETE_IN_PROGRESS:
+            continue
+        outcome = request_delete(
+            aws,
+            action=operation,
+            service="sagemaker",
+            operation=operation,
+            resource=item.resource,
+            DomainId=domain_id,
+            **item.params,
+        )
+        if outcome is DeleteOutcome.ALREADY_GONE:
+            remaining -= 1
+    return _settled(kind, domain_id=domain_id, remaining=remaining)
+
+
 def _app_owner(app: dict[str, Any]) -> dict[str, str]:
     if app.get("SpaceName"):
         return {"SpaceName": app["SpaceName"]}
@@ -149,6 +151,6 @@ def _app_owner(app: dict[str, Any]) -> dict[str, str]:
 
 
 def _settled(kind: str, *, domain_id: str, remaining: int) -> bool:
-    log_action(f"{kind}_checked", domain_id=domain_id, remaining=remaining)
+    logger.info(f"{kind}_checked", domain_id=domain_id, remaining=remaining)
     return remaining == 0
 

@@ -10,6 +10,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from studio_runtime.contracts.presign import Environment
+
 URL_EXPIRES_RANGE = (5, 300)  # CreatePresignedDomainUrl.ExpiresInSeconds
 SESSION_DURATION_RANGE = (1800, 43200)  # ...SessionExpirationDurationInSeconds
 CACHE_TTL_RANGE = (0.0, 3600.0)
@@ -17,6 +19,7 @@ CACHE_TTL_RANGE = (0.0, 3600.0)
 PROFILE_READY_TIMEOUT_RANGE = (0.0, 15.0)
 POLL_INTERVAL_RANGE = (0.1, 5.0)
 LANDING_URI_MAX = 1023
+ANY_ORIGIN = "*"
 
 
 @dataclass(frozen=True)
@@ -34,27 +37,27 @@ class Settings:
         defaults = cls()
         return cls(
             url_expires_seconds=int(
-                _clamped(env.get("URL_EXPIRES_SECONDS"), defaults.url_expires_seconds, URL_EXPIRES_RANGE)
+                _clamped(env.get(Environment.URL_EXPIRES_SECONDS), defaults.url_expires_seconds, URL_EXPIRES_RANGE)
             ),
             session_duration_seconds=int(
                 _clamped(
-                    env.get("SESSION_DURATION_SECONDS"),
+                    env.get(Environment.SESSION_DURATION_SECONDS),
                     defaults.session_duration_seconds,
                     SESSION_DURATION_RANGE,
                 )
             ),
-            landing_uri=_landing_uri(env.get("LANDING_URI"), defaults.landing_uri),
-            allowed_origins=_origins(env.get("ALLOWED_ORIGINS")),
+            landing_uri=_landing_uri(env.get(Environment.LANDING_URI), defaults.landing_uri),
+            allowed_origins=_origins(env.get(Environment.ALLOWED_ORIGINS)),
             domain_cache_ttl_seconds=_clamped(
-                env.get("DOMAIN_CACHE_TTL_SECONDS"), defaults.domain_cache_ttl_seconds, CACHE_TTL_RANGE
+                env.get(Environment.DOMAIN_CACHE_TTL_SECONDS), defaults.domain_cache_ttl_seconds, CACHE_TTL_RANGE
             ),
             profile_ready_timeout_seconds=_clamped(
-                env.get("PROFILE_READY_TIMEOUT_SECONDS"),
+                env.get(Environment.PROFILE_READY_TIMEOUT_SECONDS),
                 defaults.profile_ready_timeout_seconds,
                 PROFILE_READY_TIMEOUT_RANGE,
             ),
             profile_poll_interval_seconds=_clamped(
-                env.get("PROFILE_POLL_INTERVAL_SECONDS"),
+                env.get(Environment.PROFILE_POLL_INTERVAL_SECONDS),
                 defaults.profile_poll_interval_seconds,
                 POLL_INTERVAL_RANGE,
             ),
@@ -78,5 +81,6 @@ def _landing_uri(raw: str | None, default: str) -> str:
 
 
 def _origins(raw: str | None) -> frozenset[str]:
-    # Exact origins only: a "*" entry never equals a real Origin header, so it grants nothing.
-    return frozenset(part.strip() for part in (raw or "").split(",") if part.strip())
+    # Exact origins only. A "*" entry never equals a real Origin header, so it grants nothing;
+    # it is dropped because Powertools' CORSConfig would read it as "every origin".
+    return frozenset(part.strip() for part in (raw or "").split(",") if part.strip() not in ("", ANY_ORIGIN))

@@ -8,26 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
-from botocore.exceptions import ConnectionError as BotoConnectionError
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from botocore.exceptions import BotoCoreError, ClientError
 
-# Union of the codes botocore's retry logic treats as throttling, plus SageMaker's own.
-THROTTLING_ERROR_CODES = frozenset(
-    {
-        "Throttling",
-        "ThrottlingException",
-        "ThrottledException",
-        "RequestThrottled",
-        "RequestThrottledException",
-        "TooManyRequestsException",
-        "ProvisionedThroughputExceededException",
-        "RequestLimitExceeded",
-        "BandwidthLimitExceeded",
-        "LimitExceededException",
-        "SlowDown",
-        "EC2ThrottledException",
-    }
-)
+from studio_runtime.aws_errors import ErrorKind, classify, error_code
 
 RETRY_AFTER_THROTTLED_SECONDS = 2
 RETRY_AFTER_UNAVAILABLE_SECONDS = 5
@@ -83,9 +67,19 @@ def failure_for(error: BaseException) -> Failure:
     """Map any exception raised while serving a request to the response the caller gets."""
     if isinstance(error, PresignError):
         return Failure(error.status, error.public_message, error.reason, error.retry_after_seconds)
-    if isinstance(error, ClientError):
-        return _failure_for_client_error(error)
-    if isinstance(error, (BotoConnectionError, HTTPClientError)):
+    if isinstance(error, NotFoundError):
+        # Another method or path than the one route (API Gateway itself sends only that one).
+        return Failure(404, "Not found", "route_not_found")
+    operation = getattr(error, "operation_name", "")
+    kind = classify(error)
+    if kind is ErrorKind.THROTTLED:
+        return Failure(
+            429,
+            "Too many requests; retry later",
+            f"aws_throttled:{operation}:{error_code(error)}",
+            RETRY_AFTER_THROTTLED_SECONDS,
+        )
+    if kind is ErrorKind.UNREACHABLE:
         # Connect/read timeouts, DNS or endpoint failures: AWS may be fine a moment later.
         return Failure(
             503,
@@ -93,24 +87,12 @@ def failure_for(error: BaseException) -> Failure:
             f"aws_unreachable:{type(error).__name__}",
             RETRY_AFTER_UNAVAILABLE_SECONDS,
         )
+    if kind is ErrorKind.NOT_FOUND:
+        # The domain vanished between lookup and use (the cache is bounded, not exact).
+        return Failure(404, DomainNotFound.public_message, f"aws_not_found:{operation}")
+    if isinstance(error, ClientError):
+        return Failure(502, "Upstream service error", f"aws_error:{operation}:{error_code(error)}")
     if isinstance(error, BotoCoreError):
         # Parameter validation, credentials, ...: a defect of this function, not of the caller.
         return Failure(500, "Internal error", f"botocore:{type(error).__name__}")
     return Failure(500, "Internal error", f"unexpected:{type(error).__name__}")
-
-
-def _failure_for_client_error(error: ClientError) -> Failure:
-    code = str(error.response.get("Error", {}).get("Code", ""))
-    http_status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-    operation = getattr(error, "operation_name", "")
-    if code in THROTTLING_ERROR_CODES or http_status == 429:
-        return Failure(
-            429,
-            "Too many requests; retry later",
-            f"aws_throttled:{operation}:{code}",
-            RETRY_AFTER_THROTTLED_SECONDS,
-        )
-    if code == "ResourceNotFound":
-        # The domain vanished between lookup and use (the cache is bounded, not exact).
-        return Failure(404, DomainNotFound.public_message, f"aws_not_found:{operation}")
-    return Failure(502, "Upstream service error", f"aws_error:{operation}:{code}")

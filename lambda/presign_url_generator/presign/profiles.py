@@ -9,10 +9,8 @@ from presign.errors import Forbidden, ProfileNotReady
 from presign.identity import tag_value
 from presign.request import Caller
 from presign.sagemaker import IN_SERVICE, Domain, SageMakerGateway, UserProfile
+from studio_runtime.contracts.presign import OWNER_SUB_TAG, OWNER_USERNAME_TAG, PROFILE_TEAM_TAG
 
-OWNER_SUB_TAG = "CognitoSub"
-OWNER_USERNAME_TAG = "CognitoUsername"
-DOMAIN_NAME_TAG = "DomainName"
 # States a profile leaves by itself; anything else (Failed, Update_Failed, Deleting, ...) will not
 # become usable by waiting a few seconds.
 TRANSIENT_STATES = frozenset({"Pending", "Updating"})
@@ -28,7 +26,7 @@ class WaitPolicy:
 
 def profile_tags(*, domain: Domain, caller: Caller) -> dict[str, str]:
     return {
-        DOMAIN_NAME_TAG: domain.name,
+        PROFILE_TEAM_TAG: domain.name,
         OWNER_SUB_TAG: caller.sub,  # already a valid tag value (checked when parsing claims)
         OWNER_USERNAME_TAG: tag_value(caller.username),
     }

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from presign.errors import Forbidden, InvalidDomainName, Unauthorized
 from presign.identity import is_member, is_valid_sagemaker_name, is_valid_tag_value, parse_groups
+from studio_runtime.contracts.presign import ROUTE_METHOD, ROUTE_RESOURCE
 
 # Cognito caps usernames at 128; a sub is a 36-character UUID. Anything longer is not Cognito's.
 USERNAME_MAX = 128
 SUB_MAX = 128
+# The route in Powertools' spelling of a path parameter: <domainName> for API Gateway's {domainName}.
+ROUTE_RULE = ROUTE_RESOURCE.replace("{", "<").replace("}", ">")
 
 
 @dataclass(frozen=True)
@@ -58,19 +62,23 @@ def authorize(*, caller: Caller, domain_name: str) -> PresignRequest:
     return PresignRequest(caller=caller, domain_name=domain_name)
 
 
-def request_origin(event: object) -> str | None:
-    headers = _path(event, "headers")
-    if not isinstance(headers, Mapping):
-        return None
-    for name, value in headers.items():
-        if isinstance(name, str) and name.lower() == "origin" and isinstance(value, str):
-            return value
-    return None
+def routable_event(event: object) -> dict[str, Any]:
+    """The event in the shape the resolver reads, whatever the function was invoked with.
 
-
-def api_request_id(event: object) -> str | None:
-    value = _path(event, "requestContext", "requestId")
-    return value if isinstance(value, str) else None
+    API Gateway always sends `httpMethod` and `path`. An invocation without them (a console
+    test event, a direct invoke) is routed to the one route, as this function has always
+    answered it: every check of the route still applies, from the identity on. Origin is read
+    from `headers` (API Gateway puts each header's last value there); a malformed header field
+    is dropped rather than failing the request outside the handler's error mapping.
+    """
+    routed = dict(event) if isinstance(event, Mapping) else {}
+    if not (isinstance(routed.get("httpMethod"), str) and isinstance(routed.get("path"), str)):
+        routed.update(httpMethod=ROUTE_METHOD, path=ROUTE_RESOURCE)
+    headers = routed.pop("headers", None)
+    routed.pop("multiValueHeaders", None)
+    if isinstance(headers, Mapping):
+        routed["headers"] = {name: value for name, value in headers.items() if isinstance(name, str)}
+    return routed
 
 
 def _path(value: object, *keys: str) -> object:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, PaginationError
+
+from studio_runtime.aws_errors import ErrorKind, classify
 
 # Small timeouts and few attempts: the worst case of one call (2 x (2 s + 5 s)) stays well
 # under the 20 s Lambda timeout, itself under API Gateway's 29 s.
@@ -14,7 +17,7 @@ CONNECT_TIMEOUT_SECONDS = 2
 READ_TIMEOUT_SECONDS = 5
 MAX_ATTEMPTS = 2
 LIST_DOMAINS_PAGE_SIZE = 100
-# A runaway NextToken loop must not burn the whole Lambda timeout.
+# A runaway NextToken loop must not burn the whole Lambda timeout: no listing reads more pages.
 MAX_PAGES = 50
 IN_SERVICE = "InService"
 
@@ -54,23 +57,17 @@ class SageMakerGateway:
 
     def list_domains(self) -> Iterator[Domain]:
         """Every domain of the account and region, over all pages."""
-        request: dict[str, Any] = {"MaxResults": LIST_DOMAINS_PAGE_SIZE}
-        for _ in range(MAX_PAGES):
-            page = self._client.list_domains(**request)
+        for page in self._pages("list_domains", PaginationConfig={"PageSize": LIST_DOMAINS_PAGE_SIZE}):
             for item in page.get("Domains", []):
                 if item.get("DomainId") and item.get("DomainName"):
                     yield Domain(item["DomainId"], item["DomainName"], item.get("Status", ""))
-            token = page.get("NextToken")
-            if not token or token == request.get("NextToken"):
-                return
-            request["NextToken"] = token
 
     def describe_user_profile(self, *, domain_id: str, profile_name: str) -> UserProfile | None:
         """The profile, or None when it does not exist."""
         try:
             response = self._client.describe_user_profile(DomainId=domain_id, UserProfileName=profile_name)
         except ClientError as error:
-            if _error_code(error) == "ResourceNotFound":
+            if classify(error) is ErrorKind.NOT_FOUND:
                 return None
             raise
         return UserProfile(
@@ -81,14 +78,8 @@ class SageMakerGateway:
 
     def list_tags(self, *, resource_arn: str) -> dict[str, str]:
         tags: dict[str, str] = {}
-        request: dict[str, Any] = {"ResourceArn": resource_arn}
-        for _ in range(MAX_PAGES):
-            page = self._client.list_tags(**request)
+        for page in self._pages("list_tags", ResourceArn=resource_arn):
             tags.update({tag["Key"]: tag.get("Value", "") for tag in page.get("Tags", [])})
-            token = page.get("NextToken")
-            if not token or token == request.get("NextToken"):
-                break
-            request["NextToken"] = token
         return tags
 
     def create_user_profile(self, *, domain_id: str, profile_name: str, tags: Mapping[str, str]) -> bool:
@@ -100,7 +91,7 @@ class SageMakerGateway:
                 Tags=[{"Key": key, "Value": value} for key, value in tags.items()],
             )
         except ClientError as error:
-            if _error_code(error) == "ResourceInUse":
+            if classify(error) is ErrorKind.IN_USE:
                 return False
             raise
         return True
@@ -123,6 +114,14 @@ class SageMakerGateway:
         )
         return response["AuthorizedUrl"]
 
+    def _pages(self, operation: str, **request: Any) -> Iterator[dict[str, Any]]:
+        """The pages of a listing, at most MAX_PAGES of them.
 
-def _error_code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
+        botocore's paginator refuses a NextToken that repeats the previous one (a loop on
+        SageMaker's side); what was read until then stands, as with a listing that ended there.
+        """
+        pages = self._client.get_paginator(operation).paginate(**request)
+        try:
+            yield from islice(pages, MAX_PAGES)
+        except PaginationError:
+            return

@@ -38,15 +38,28 @@ class Progress:
     domain_id: str | None = None
 
 
+@dataclass
+class RequestState:
+    """One request's settings and what it has learnt, for the route, the error mapping and the log line."""
+
+    settings: Settings
+    seconds_left: Callable[[], float]
+    progress: Progress = field(default_factory=Progress)
+    reason: str = "ok"
+
+
 def presigned_url(
     *,
     request: PresignRequest,
     settings: Settings,
     deps: Dependencies,
-    remaining_seconds: float | None,
+    remaining_seconds: float,
     progress: Progress,
 ) -> str:
-    """The URL for an authorized request (see request.authorize): the caller is a member."""
+    """The URL for an authorized request (see request.authorize): the caller is a member.
+
+    `remaining_seconds`: the Lambda time left (infinite outside Lambda); the profile wait ends in time.
+    """
     caller = request.caller
     domain = deps.directory.find_in_service(
         name=request.domain_name,
@@ -74,10 +87,8 @@ def presigned_url(
     )
 
 
-def _wait_policy(*, settings: Settings, deps: Dependencies, remaining_seconds: float | None) -> WaitPolicy:
-    budget = settings.profile_ready_timeout_seconds
-    if remaining_seconds is not None:
-        budget = min(budget, remaining_seconds - DEADLINE_RESERVE_SECONDS)
+def _wait_policy(*, settings: Settings, deps: Dependencies, remaining_seconds: float) -> WaitPolicy:
+    budget = min(settings.profile_ready_timeout_seconds, remaining_seconds - DEADLINE_RESERVE_SECONDS)
     return WaitPolicy(
         deadline=deps.clock() + max(budget, 0.0),
         poll_interval_seconds=settings.profile_poll_interval_seconds,

@@ -1,0 +1,227 @@
+"""The platform's settings model: what `-c` flags and the teams file are both validated into.
+
+Frozen pydantic dataclasses: constructing one validates it, so a BudgetConfig or TeamConfig that
+exists obeys every rule of studio_platform.settings_types. `TeamSettings` is what a team may set
+(from flags for every team, from a teams file's `defaults:` or a team entry); `TeamEntry` adds
+the name a teams file gives; `TeamConfig` is a team the stacks build; `TeamsDocument` is a whole
+teams file (studio_platform/teams.schema.json is generated from it). Rules that relate several
+inputs (a team listed twice, a flag the file also sets, the demo user's team) are the readers'
+(config.py, teams_file.py); this module reads no input.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from typing import Annotated, Any, Callable, Optional, TypeVar
+
+from pydantic import ConfigDict, Field, Strict, ValidationInfo, field_validator, model_validator
+from pydantic.dataclasses import dataclass
+from typing_extensions import dataclass_transform
+
+from studio_platform import names, rules
+from studio_platform.settings_types import (
+    DEFAULT_IDLE_TIMEOUT_MINUTES,
+    DEFAULT_INSTANCE_TYPES,
+    DEFAULT_SESSION_SECONDS,
+    DEFAULT_VPC_CIDR,
+    HERE,
+    MAX_BUDGET_EMAILS,
+    MAX_BUDGET_THRESHOLDS,
+    POSTMAN_CALLBACK_URL,
+    AccountId,
+    ApiEndpointType,
+    ApiGatewayAccountRole,
+    BudgetEmail,
+    CallbackUrl,
+    CognitoUsername,
+    CorsOrigin,
+    Distinct,
+    Email,
+    IdleTimeoutMinutes,
+    InstanceTypes,
+    MirrorUrl,
+    MonthlyLimit,
+    NotNull,
+    Password,
+    Percent,
+    RegionName,
+    RetiredName,
+    RetentionSetting,
+    RoleArn,
+    SessionSeconds,
+    TagValue,
+    TeamName,
+    UserProfiles,
+    VpcCidr,
+    drop_extensions,
+    extensions_schema,
+)
+
+
+M = TypeVar("M")
+
+
+@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(Field,))
+def settings_model(description: str | None = None, *, extensions: bool = False) -> Callable[[type[M]], type[M]]:
+    """A frozen, keyword-only pydantic dataclass whose unknown fields are errors.
+
+    `description`: what a teams-file error says the mapping must be. `extensions`: `x-` keys are
+    the author's own (YAML anchors live there): allowed by the schema, dropped before validation.
+    """
+    extra = ({"description": description} if description else {}) | (extensions_schema() if extensions else {})
+
+    def build(cls: type[M]) -> type[M]:
+        if extensions:
+            cls._without_extensions = model_validator(mode="before")(classmethod(drop_extensions))
+        config = ConfigDict(extra="forbid", json_schema_extra=extra or None)
+        return dataclass(frozen=True, kw_only=True, config=config)(cls)
+
+    return build
+
+
+@settings_model("a mapping with monthly_limit_usd and optional thresholds_percent and emails")
+class BudgetConfig:
+    monthly_limit_usd: MonthlyLimit
+    thresholds_percent: Annotated[
+        tuple[Percent, ...],
+        Field(
+            min_length=1,
+            max_length=MAX_BUDGET_THRESHOLDS,
+            description=f"a list of 1 to {MAX_BUDGET_THRESHOLDS} distinct percentages of the monthly limit that alert "
+            "(AWS Budgets allows 5 notifications per budget; one is the forecast alert)",
+        ),
+        Distinct(),
+    ] = (80.0, 100.0)
+    emails: Annotated[
+        tuple[BudgetEmail, ...],
+        Field(
+            max_length=MAX_BUDGET_EMAILS,
+            description=f"a list of at most {MAX_BUDGET_EMAILS} e-mail addresses to alert (the AWS Budgets limit per "
+            "notification)",
+        ),
+        Distinct(),
+    ] = ()
+
+
+@settings_model("a mapping of team settings applied to every team (a team's own setting wins)", extensions=True)
+class TeamSettings:
+    """What a team may set; a teams file's `defaults:` block has exactly these fields."""
+
+    instance_types: InstanceTypes = DEFAULT_INSTANCE_TYPES
+    idle_timeout_minutes: IdleTimeoutMinutes = DEFAULT_IDLE_TIMEOUT_MINUTES
+    pip_index_url: MirrorUrl = None
+    conda_channel_url: MirrorUrl = None
+    cost_centre: Annotated[Optional[TagValue], NotNull()] = None
+    owner: Annotated[Optional[TagValue], NotNull()] = None
+    budget: Annotated[Optional[BudgetConfig], NotNull()] = None
+    retention: RetentionSetting = "retain"
+    user_profiles: UserProfiles = ()
+
+    @property
+    def allowlist_warning(self) -> str | None:
+        """Accepted, but nobody could open Studio: its own server app runs on `system`."""
+        if any(fnmatch.fnmatchcase(rules.SYSTEM_INSTANCE_TYPE, pattern) for pattern in self.instance_types):
+            return None
+        return (
+            f"{rules.SYSTEM_INSTANCE_TYPE!r} is not in the allowlist: Studio's own server app runs on it, "
+            "so users cannot open Studio"
+        )
+
+
+@settings_model()
+class TeamConfig(TeamSettings):
+    """A team the stacks build: its name (checked by the reader for this account and region)."""
+
+    name: str
+
+    @property
+    def destroy_on_delete(self) -> bool:
+        return self.retention == "destroy"
+
+    @property
+    def tags(self) -> dict[str, str]:
+        """Tags for every resource of the team: access control and cost allocation."""
+        tags = {names.TEAM_TAG_KEY: self.name}
+        if self.cost_centre:
+            tags["CostCentre"] = self.cost_centre
+        if self.owner:
+            tags["Owner"] = self.owner
+        return tags
+
+
+@settings_model("a mapping with the team's `name` and optional settings", extensions=True)
+class TeamEntry(TeamSettings):
+    """A team of a teams file; validate with context {"region", "account"} (the name's length rule)."""
+
+    name: TeamName
+
+
+@settings_model("a mapping with a `teams:` list and an optional `defaults:` mapping", extensions=True)
+class TeamsDocument:
+    defaults: Annotated[TeamSettings, Field(default_factory=TeamSettings)]
+    teams: Annotated[
+        tuple[TeamEntry, ...],
+        Field(min_length=1, description="a non-empty list of teams, each a mapping with at least a `name`"),
+    ]
+    retired_teams: Annotated[
+        tuple[RetiredName, ...],
+        Field(
+            description="a list of team names removed with retention=retain whose data bucket still exists (such a "
+            "name cannot be a team until that data is gone)"
+        ),
+        Distinct(),
+    ] = ()
+
+
+@settings_model()
+class LoginConfig:
+    api_endpoint_type: ApiEndpointType = "regional"
+    callback_urls: tuple[CallbackUrl, ...] = (POSTMAN_CALLBACK_URL,)
+    cors_origins: tuple[CorsOrigin, ...] = ()
+    deletion_protection: Annotated[bool, Strict()] = True
+    session_seconds: SessionSeconds = DEFAULT_SESSION_SECONDS
+    alarm_emails: tuple[Email, ...] = ()
+    api_gateway_account_role: ApiGatewayAccountRole = "create"
+
+    @property
+    def owns_api_gateway_account(self) -> bool:
+        return self.api_gateway_account_role == "create"
+
+
+@settings_model()
+class DemoUserConfig:
+    username: CognitoUsername
+    team: str
+    # Never printed: repr=False keeps it out of logs and error messages.
+    password: Optional[Password] = Field(default=None, repr=False)
+
+
+@settings_model()
+class PlatformConfig:
+    account: AccountId
+    region: RegionName
+    # Empty: the region's first two zones. Checked against the region, when that is valid.
+    availability_zones: Annotated[tuple[Annotated[str, Strict()], ...], Field(validate_default=True)] = ()
+    vpc_cidr: VpcCidr = DEFAULT_VPC_CIDR
+    teams: tuple[TeamConfig, ...] = ()
+    login: LoginConfig = Field(default_factory=LoginConfig)
+    demo_user: Optional[DemoUserConfig] = None
+    admin_role_arns: tuple[RoleArn, ...] = ()
+    # Accepted, but worth a line on the terminal (e.g. an allowlist without `system`).
+    warnings: tuple[str, ...] = ()
+
+    @field_validator("availability_zones")
+    @classmethod
+    def zones_of_region(cls, zones: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        region = info.data.get("region")
+        if region is None:
+            return ()
+        return rules.check_availability_zones(zones or (f"{region}a", f"{region}b"), region=region, where=HERE)
+
+    def team(self, name: str) -> TeamConfig:
+        return next(t for t in self.teams if t.name == name)
+
+
+def model_fields(model: type) -> dict[str, Any]:
+    """Field name -> pydantic FieldInfo of a settings model."""
+    return model.__pydantic_fields__
