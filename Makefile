@@ -4,6 +4,8 @@
 #               "dependencies");
 #   make test   adds the test tools: requirements-dev.txt, package.json "devDependencies" and
 #               the checkov venv.
+# Both also build the login page (login_page/, its own pinned npm tree) into login_page/dist,
+# which sagemaker-login-stack deploys.
 # Each install step leaves its own marker, so `make synth` after `make test` installs nothing
 # and `make test` after `make synth` installs only the test tools.
 SHELL := /bin/bash
@@ -26,6 +28,14 @@ TEST_PYTHON := $(VENV)/.installed-test
 SYNTH_NPM := node_modules/.installed-synth
 TEST_NPM := node_modules/.installed-test
 CHECKOV := $(CHECKOV_VENV)/.installed
+# The login page's browser test drives Debian's Chromium (Playwright's own download is not
+# reachable from CI); the installed binary is the step's marker. sudo only when not root.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+# build.mjs rewrites login_page/dist whole, index.html last: index.html stands for the build.
+PAGE_NPM := login_page/node_modules/.installed
+PAGE_BUILD := login_page/dist/index.html
+PAGE_SOURCES := login_page/build.mjs $(shell find login_page/src -type f 2>/dev/null)
 # `make bench WRITE_README=1` also writes the table into README.md.
 WRITE_README ?=
 
@@ -61,20 +71,36 @@ $(CHECKOV): requirements-checkov.txt
 	$(CHECKOV_VENV)/bin/python -m pip install --progress-bar off --disable-pip-version-check -r requirements-checkov.txt
 	touch $@
 
+# The page's bundler is needed by synth itself, so this npm ci installs devDependencies too.
+$(PAGE_NPM): login_page/package.json login_page/package-lock.json | $(SYNTH_PYTHON)
+	@echo "==> login page libraries into login_page/node_modules (oidc-client-ts, esbuild), needed by synth; a few seconds"
+	cd login_page && $(NPM_CI)
+	touch $@
+
+$(PAGE_BUILD): $(PAGE_NPM) $(PAGE_SOURCES)
+	@echo "==> login page into login_page/dist (login_page/build.mjs: esbuild, content-hashed names), needed by synth; under a second"
+	$(RUN) node login_page/build.mjs
+
+$(CHROMIUM):
+	@echo "==> Debian's chromium (apt) for the login page's browser test, needed by make test and make bench; about 1 min fresh"
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
 setup: $(SYNTH_PYTHON) $(TEST_PYTHON) $(TEST_NPM) $(CHECKOV)
 
-synth: $(SYNTH_PYTHON) $(SYNTH_NPM)
+synth: $(SYNTH_PYTHON) $(SYNTH_NPM) $(PAGE_BUILD)
 	$(RUN) npx cdk synth --quiet
 
-test: setup
+test: setup $(PAGE_BUILD) $(CHROMIUM)
 	$(RUN) $(PY) -m pytest -n 2 --dist loadfile
 
-lint: setup
+lint: setup $(PAGE_BUILD)
 	$(RUN) $(PY) -m pytest -n 2 tests/test_templates_lint.py tests/test_checkov.py
 
-# The CLI synth, and the presign handler with stubbed AWS on Powertools (a test dependency).
-bench: $(TEST_PYTHON) $(SYNTH_NPM)
+# The CLI synth, the presign handler with stubbed AWS on Powertools (a test dependency), and the
+# login page in Chromium against the browser test's stand-ins (Playwright, oidc-provider: test tools).
+bench: $(TEST_PYTHON) $(TEST_NPM) $(PAGE_BUILD) $(CHROMIUM)
 	$(RUN) $(PY) benchmarks/run_all.py $(if $(filter 1,$(WRITE_README)),--write-readme)
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) node_modules cdk.out
+	rm -rf $(VENV) $(CHECKOV_VENV) node_modules cdk.out login_page/node_modules login_page/dist

@@ -1,4 +1,4 @@
-"""`sagemaker-login-stack`: Cognito sign-in and the presigned-URL API."""
+"""`sagemaker-login-stack`: Cognito sign-in, the presigned-URL API and the login page."""
 
 from __future__ import annotations
 
@@ -8,14 +8,17 @@ from constructs import Construct
 
 from studio_constructs.api_gateway_account import ApiGatewayAccountLogging
 from studio_constructs.login_monitoring import LoginMonitoring
+from studio_constructs.login_page import LoginPage
+from studio_constructs.login_page_contract import page_config
 from studio_constructs.presigned_url_api import PresignedUrlApi
 from studio_constructs.user_pool import StudioUserPool
 from studio_platform.config import LoginConfig
 
 
 class SagemakerLoginStack(cdk.Stack):
-    """Attributes: `user_pool` (the teams' groups live in it), `client`, `api`, `monitoring`,
-    `account_logging` (the account's API Gateway logging role, unless another owner sets it)."""
+    """Attributes: `user_pool` (the teams' groups live in it), `client` (Postman's), `api`,
+    `login_page`, `page_client`, `monitoring`, `account_logging` (the account's API Gateway
+    logging role, unless another owner sets it)."""
 
     def __init__(
         self,
@@ -42,8 +45,26 @@ class SagemakerLoginStack(cdk.Stack):
             "PreSignedURL",
             user_pool=self.user_pool,
             session_seconds=login.session_seconds,
-            cors_origins=login.cors_origins,
             private_endpoint=execute_api_endpoint,
+        )
+        self.login_page = LoginPage(
+            self,
+            "LoginPage",
+            api_origin=self.api.origin,
+            cognito_origin=pool.sign_in_url,
+            domain_name=login.page_domain,
+            certificate_arn=login.page_certificate_arn,
+        )
+        self.page_client = pool.add_login_page_client(page_origins=self.login_page.origins)
+        # The page's origins first: API Gateway's own error answers name the first one.
+        self.api.allow_origins(list(dict.fromkeys([*self.login_page.origins, *login.cors_origins])))
+        self.login_page.publish(
+            page_config(
+                api_url=self.api.url,
+                cognito_domain=pool.sign_in_url,
+                client_id=self.page_client.user_pool_client_id,
+                issuer=f"https://cognito-idp.{self.region}.{self.url_suffix}/{self.user_pool.user_pool_id}",
+            )
         )
         self.account_logging: ApiGatewayAccountLogging | None = None
         if login.owns_api_gateway_account:

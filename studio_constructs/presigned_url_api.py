@@ -36,7 +36,8 @@ STAGE_NAME = "prod"
 class PresignedUrlApi(Construct):
     """`GET /domainName/{domainName}/getPresignedUrl`, scope `openid`, validated, logged, throttled.
 
-    Attributes: `api`, `function`, `url`.
+    No browser may call it until `allow_origins` names the origins that may (CORS).
+    Attributes: `api`, `function`, `url`, `origin` (scheme and host of `url`, without the stage).
     """
 
     def __init__(
@@ -46,7 +47,6 @@ class PresignedUrlApi(Construct):
         *,
         user_pool: cognito.IUserPool,
         session_seconds: int,
-        cors_origins: Sequence[str] = (),
         private_endpoint: ec2.IInterfaceVpcEndpoint | None = None,
         rate_limit: int = 20,
         burst_limit: int = 40,
@@ -65,8 +65,8 @@ class PresignedUrlApi(Construct):
                 Environment.URL_EXPIRES_SECONDS: str(URL_EXPIRES_SECONDS),
                 Environment.SESSION_DURATION_SECONDS: str(session_seconds),
                 Environment.LANDING_URI: "studio::",
-                Environment.ALLOWED_ORIGINS: ",".join(cors_origins),
                 Environment.DOMAIN_CACHE_TTL_SECONDS: "300",
+                Environment.PROFILE_CACHE_TTL_SECONDS: "300",
                 Environment.PROFILE_READY_TIMEOUT_SECONDS: "12",
                 Environment.LOG_LEVEL: "INFO",
             },
@@ -106,14 +106,12 @@ class PresignedUrlApi(Construct):
                 logging_level=apigateway.MethodLoggingLevel.ERROR,
                 data_trace_enabled=False,
             ),
-            default_cors_preflight_options=apigateway.CorsOptions(
-                allow_origins=list(cors_origins), allow_methods=["GET"], allow_headers=["Authorization"]
-            )
-            if cors_origins
-            else None,
             cloud_watch_role=False,
         )
         self.url = self.api.url
+        # From the API's id alone: `url` names the stage, and whatever reads it (a page's CSP)
+        # would depend on the stage, which depends on the methods, whose CORS names the page.
+        self.origin = f"https://{self.api.rest_api_id}.execute-api.{stack.region}.{stack.url_suffix}"
         # API Gateway creates this group on first write, without retention, outside the stack;
         # created here it has a retention and goes with the stack.
         execution_logs = logs.LogGroup(
@@ -135,6 +133,8 @@ class PresignedUrlApi(Construct):
             "RequestValidator", validate_request_parameters=True, validate_request_body=True
         )
         route = self.api.root.resource_for_path(ROUTE_RESOURCE)
+        self._route = route
+        self._allowed_origins: tuple[str, ...] | None = None
         route.add_method(
             ROUTE_METHOD,
             apigateway.LambdaIntegration(self.function),
@@ -145,7 +145,6 @@ class PresignedUrlApi(Construct):
             request_parameters={"method.request.path.domainName": True},
         )
         self._web_acl(stack)
-        self._acknowledge(cors_origins)
 
     @staticmethod
     def _endpoint(private_endpoint: ec2.IInterfaceVpcEndpoint | None) -> apigateway.EndpointConfiguration:
@@ -246,12 +245,38 @@ class PresignedUrlApi(Construct):
             cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True
         )
 
-    def _acknowledge(self, cors_origins: Sequence[str]) -> None:
-        if cors_origins:
-            for rule in ("AwsSolutions-APIG4", "AwsSolutions-COG4"):
-                acknowledge(
-                    self.api.root,
-                    rule,
-                    "CORS preflight (OPTIONS) carries no credentials by the CORS standard and returns "
-                    "only the configured origins; GET requires a Cognito token with scope openid.",
-                )
+    def allow_origins(self, origins: Sequence[str]) -> None:
+        """Let exactly these browser origins call the API (once; none = no CORS at all).
+
+        The preflight (OPTIONS on the route) and the function's `Access-Control-Allow-Origin`
+        answer each of them. API Gateway's own answers (the authorizer's 401 for an expired
+        token, throttling's 429, 5xx) can carry one fixed origin only: the first, so the page
+        served there sees them and sends the scientist back to sign-in instead of a network error.
+        """
+        if self._allowed_origins is not None:
+            raise RuntimeError("PresignedUrlApi.allow_origins: the allowed origins are set once")
+        self._allowed_origins = tuple(origins)
+        if not origins:
+            return
+        self.function.add_environment(Environment.ALLOWED_ORIGINS, ",".join(origins))
+        self._route.add_cors_preflight(
+            allow_origins=list(origins),
+            allow_methods=[ROUTE_METHOD],
+            allow_headers=["Authorization"],
+            max_age=cdk.Duration.minutes(10),
+        )
+        first_origin = {
+            "Access-Control-Allow-Origin": f"'{origins[0]}'",
+            "Vary": "'Origin'",
+        }
+        for response_type in (apigateway.ResponseType.DEFAULT_4_XX, apigateway.ResponseType.DEFAULT_5_XX):
+            self.api.add_gateway_response(
+                f"Cors{response_type.response_type}", type=response_type, response_headers=first_origin
+            )
+        for rule in ("AwsSolutions-APIG4", "AwsSolutions-COG4"):
+            acknowledge(
+                self._route.node.find_child("OPTIONS"),
+                rule,
+                "CORS preflight (OPTIONS) carries no credentials by the CORS standard and returns "
+                "only the configured origins; GET requires a Cognito token with scope openid.",
+            )

@@ -1,4 +1,4 @@
-"""The Cognito user pool data scientists sign in to, and the app client Postman uses."""
+"""The Cognito user pool data scientists sign in to, and its app clients (Postman, the login page)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,15 @@ import aws_cdk as cdk
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
 
+from studio_constructs.login_page_contract import SCOPES
 from studio_constructs.nag import acknowledge
+
+# The login page's scopes (login_page_contract.SCOPES) as Cognito's; `openid` is the API's.
+PAGE_SCOPES = {
+    "openid": cognito.OAuthScope.OPENID,
+    "email": cognito.OAuthScope.EMAIL,
+    "profile": cognito.OAuthScope.PROFILE,
+}
 
 
 class StudioUserPool(Construct):
@@ -81,3 +89,26 @@ class StudioUserPool(Construct):
         cdk.CfnOutput(self, "UserPoolId", value=self.user_pool.user_pool_id)
         cdk.CfnOutput(self, "UserPoolClientId", value=self.client.user_pool_client_id)
         cdk.CfnOutput(self, "CognitoSigninDomain", value=self.sign_in_url)
+
+    def add_login_page_client(self, *, page_origins: Sequence[str]) -> cognito.UserPoolClient:
+        """The login page's client: public (a browser keeps no secret), code grant (the page always
+        sends PKCE), returning only to the page itself (`<origin>/`), after sign-in and sign-out."""
+        page_urls = [f"{origin}/" for origin in page_origins]
+        return self.user_pool.add_client(
+            "LoginPageClient",
+            generate_secret=False,
+            # Hosted UI / managed login only: no password or SRP flow through this client.
+            auth_flows=cognito.AuthFlow(user_srp=False),
+            o_auth=cognito.OAuthSettings(
+                flows=cognito.OAuthFlows(authorization_code_grant=True),
+                scopes=[PAGE_SCOPES[scope] for scope in SCOPES],
+                callback_urls=page_urls,
+                logout_urls=page_urls,
+            ),
+            supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
+            access_token_validity=cdk.Duration.minutes(60),
+            id_token_validity=cdk.Duration.minutes(60),
+            refresh_token_validity=cdk.Duration.hours(12),
+            enable_token_revocation=True,
+            prevent_user_existence_errors=True,
+        )

@@ -37,6 +37,8 @@ APP_KEYS: dict[str, str] = {
     "session-duration-seconds": "Studio session length",
     "user-pool-deletion-protection": "user pool deletion protection",
     "alarm-emails": "e-mails for login-path alarms",
+    "login-page-domain": "the login page's own DNS name",
+    "login-page-certificate-arn": "ACM certificate (us-east-1) of the login page's DNS name",
     "admin-role-arns": "platform roles with access to every team bucket",
 }
 CDK_KEY_PREFIXES = ("@", "aws:cdk:")

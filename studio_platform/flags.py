@@ -48,6 +48,8 @@ FLAGS: dict[str, tuple[type | None, str | None]] = {
     "session-duration-seconds": (LoginConfig, "session_seconds"),
     "alarm-emails": (LoginConfig, "alarm_emails"),
     "api-gateway-account-role": (LoginConfig, "api_gateway_account_role"),
+    "login-page-domain": (LoginConfig, "page_domain"),
+    "login-page-certificate-arn": (LoginConfig, "page_certificate_arn"),
     "user": (DemoUserConfig, "username"),
     "user-team": (DemoUserConfig, "team"),
     "password": (DemoUserConfig, "password"),

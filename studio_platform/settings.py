@@ -19,6 +19,7 @@ from pydantic.dataclasses import dataclass
 from typing_extensions import dataclass_transform
 
 from studio_platform import names, rules
+from studio_platform.errors import ConfigError
 from studio_platform.settings_types import (
     DEFAULT_IDLE_TIMEOUT_MINUTES,
     DEFAULT_INSTANCE_TYPES,
@@ -42,6 +43,8 @@ from studio_platform.settings_types import (
     MirrorUrl,
     MonthlyLimit,
     NotNull,
+    PageCertificateArn,
+    PageDomain,
     Password,
     Percent,
     RegionName,
@@ -182,6 +185,23 @@ class LoginConfig:
     session_seconds: SessionSeconds = DEFAULT_SESSION_SECONDS
     alarm_emails: tuple[Email, ...] = ()
     api_gateway_account_role: ApiGatewayAccountRole = "create"
+    # The login page's own DNS name and its certificate: both, or neither (CloudFront's name).
+    page_domain: PageDomain = None
+    page_certificate_arn: Annotated[PageCertificateArn, Field(validate_default=True)] = None
+
+    @field_validator("page_certificate_arn")
+    @classmethod
+    def certificate_with_domain(cls, arn: str | None, info: ValidationInfo) -> str | None:
+        if "page_domain" not in info.data:
+            return arn  # the domain itself was refused; that is the problem to report
+        domain = info.data["page_domain"]
+        if domain and not arn:
+            raise ConfigError(
+                HERE, f"is required with a login page domain: an ACM certificate in us-east-1 that covers {domain}"
+            )
+        if arn and not domain:
+            raise ConfigError(HERE, "has no effect without a login page domain: set -c login-page-domain too, or drop it")
+        return arn
 
     @property
     def owns_api_gateway_account(self) -> bool:

@@ -10,6 +10,7 @@ value must be, and what an editor shows from teams.schema.json.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Callable, Literal, Optional, TypeVar, get_args
 
 from pydantic import AfterValidator, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, Strict, ValidationInfo
@@ -129,6 +130,39 @@ def distinct_ignoring_case(profiles: tuple[str, ...]) -> tuple[str, ...]:
 def team_name_of_deployment(name: str, info: ValidationInfo) -> str:
     """The team-name rule for the account and region being synthesized (validation context)."""
     return names.check_team_name(name, where=HERE, region=info.context["region"], account=info.context["account"])
+
+
+# The login page's custom domain and CloudFront's certificate for it (`-c login-page-domain`,
+# `-c login-page-certificate-arn`). CloudFront takes certificates from us-east-1 only.
+DNS_NAME_MAX_LENGTH = 253
+DNS_NAME_PATTERN = re.compile(rf"^({rules.HOST_LABEL}\.)+[A-Za-z]([A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?$")
+CLOUDFRONT_CERTIFICATE_REGION = "us-east-1"
+ACM_CERTIFICATE_ARN_PATTERN = re.compile(
+    r"^arn:aws:acm:(?P<region>[a-z0-9-]+):[0-9]{12}:certificate/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$"
+)
+
+
+def dns_name(value: str) -> str:
+    """A host name a browser shows in its address bar; lower case, as the browser's Origin has it."""
+    text = value.strip()
+    if len(text) > DNS_NAME_MAX_LENGTH or not DNS_NAME_PATTERN.match(text):
+        raise ConfigError(HERE, f"{text!r} must be a DNS name like login.example.com (no scheme, path, port or wildcard)")
+    return text.lower()
+
+
+def cloudfront_certificate_arn(value: str) -> str:
+    text = value.strip()
+    matched = ACM_CERTIFICATE_ARN_PATTERN.match(text)
+    if not matched:
+        raise ConfigError(
+            HERE, f"{text!r} is not an ACM certificate ARN (arn:aws:acm:{CLOUDFRONT_CERTIFICATE_REGION}:<account>:certificate/<id>)"
+        )
+    if matched["region"] != CLOUDFRONT_CERTIFICATE_REGION:
+        raise ConfigError(
+            HERE,
+            f"{text!r} is in {matched['region']}; CloudFront uses certificates from {CLOUDFRONT_CERTIFICATE_REGION} only",
+        )
+    return text
 
 
 def cognito_policy(password: str) -> str:
@@ -267,4 +301,12 @@ SessionSeconds = Annotated[
     Field(ge=MIN_SESSION_SECONDS, le=MAX_SESSION_SECONDS, description="a number of seconds a Studio session lasts"),
 ]
 CognitoUsername = Annotated[str, Strict(), Field(description="a Cognito username"), rule(rules.check_cognito_username)]
+PageDomain = Annotated[
+    Optional[Annotated[str, Strict(), Field(description="a DNS name"), AfterValidator(dns_name)]],
+    Field(description="the login page's own DNS name, or null for CloudFront's"),
+]
+PageCertificateArn = Annotated[
+    Optional[Annotated[str, Strict(), Field(description="an ACM certificate ARN"), AfterValidator(cloudfront_certificate_arn)]],
+    Field(description="the ACM certificate (us-east-1) of the login page's DNS name, or null"),
+]
 Password = Annotated[str, Strict(), Field(description="a password Cognito accepts"), AfterValidator(cognito_policy)]

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from test_setup import PAGE_TREE
+
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = [("cdk synth, 1 team(s): wall s (median of 3)", "7.6"), ("a value with a backslash", r"C:\d\1")]
 README = """# Title
@@ -36,6 +38,7 @@ def run_all(monkeypatch):
     spec.loader.exec_module(module)
     monkeypatch.setattr(module.bench_synth, "run", lambda: ROWS[:1])
     monkeypatch.setattr(module.bench_presign, "run", lambda: ROWS[1:])
+    monkeypatch.setattr(module.bench_login_page, "run", lambda: [])
     return module
 
 
@@ -72,6 +75,10 @@ def test_write_readme_refuses_a_readme_without_markers(run_all, tmp_path):
 def test_make_bench_passes_the_flag_only_when_asked(tmp_path, variables, writes):
     for name in ("Makefile", "requirements.txt", "requirements-dev.txt", "constraints.txt", "package.json", "package-lock.json"):
         shutil.copy2(ROOT / name, tmp_path / name)
+    for name in PAGE_TREE:  # bench measures the login page too, so it builds it
+        copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy2
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        copy(ROOT / name, tmp_path / name)
     result = subprocess.run(["make", "-n", "bench", *variables], cwd=tmp_path, capture_output=True, text=True, check=True)
     bench = [line for line in result.stdout.splitlines() if "benchmarks/run_all.py" in line]
     assert len(bench) == 1

@@ -78,6 +78,7 @@ def test_serverless_findings_are_acknowledged_with_their_reasons(platform_report
     assert set(reasons) == {
         "Serverless-LambdaDLQ",
         "Serverless-LambdaTracing",
+        "Serverless-LambdaLatestVersion",  # aws-cdk-lib's BucketDeployment function (the login page)
         "Serverless-LambdaDefaultMemorySize",
         "Serverless-LambdaAsyncFailureDestination",
         "Serverless-EventBusDLQ",
@@ -95,7 +96,9 @@ def test_the_login_function_is_traced_not_acknowledged(platform_report):
         if violation["ruleName"] == "Serverless-LambdaTracing"
         for construct in violation["violatingConstructs"]
     }
-    assert untraced and not any(path.startswith("sagemaker-login-stack/") for path in untraced)
+    # The one untraced function of the login stack copies the login page while CloudFormation deploys.
+    in_login_stack = [path for path in untraced if path.startswith("sagemaker-login-stack/")]
+    assert untraced and all(path.split("/")[1].startswith("Custom::CDKBucketDeployment") for path in in_login_stack)
 
 
 def function_app(tmp_path: Path, *, tracing: bool) -> tuple[cdk.App, cdk.Stack]:

@@ -19,6 +19,7 @@ def test_defaults():
         landing_uri="studio::",
         allowed_origins=frozenset(),
         domain_cache_ttl_seconds=300.0,
+        profile_cache_ttl_seconds=300.0,
         profile_ready_timeout_seconds=12.0,
         profile_poll_interval_seconds=1.0,
     )
@@ -38,6 +39,11 @@ def test_defaults():
         ("SESSION_DURATION_SECONDS", "inf", "session_duration_seconds", 28800),
         ("DOMAIN_CACHE_TTL_SECONDS", "-5", "domain_cache_ttl_seconds", 0.0),
         ("DOMAIN_CACHE_TTL_SECONDS", "1e9", "domain_cache_ttl_seconds", 3600.0),
+        ("PROFILE_CACHE_TTL_SECONDS", "-1", "profile_cache_ttl_seconds", 0.0),
+        ("PROFILE_CACHE_TTL_SECONDS", "0", "profile_cache_ttl_seconds", 0.0),
+        ("PROFILE_CACHE_TTL_SECONDS", "3601", "profile_cache_ttl_seconds", 3600.0),
+        ("PROFILE_CACHE_TTL_SECONDS", "90", "profile_cache_ttl_seconds", 90.0),
+        ("PROFILE_CACHE_TTL_SECONDS", "soon", "profile_cache_ttl_seconds", 300.0),
         ("PROFILE_READY_TIMEOUT_SECONDS", "60", "profile_ready_timeout_seconds", 15.0),
         ("PROFILE_POLL_INTERVAL_SECONDS", "0", "profile_poll_interval_seconds", 0.1),
         ("LANDING_URI", "  app:CodeEditor: ", "landing_uri", "app:CodeEditor:"),
@@ -70,6 +76,7 @@ def test_every_variable_of_the_contract_is_read():
         Environment.LANDING_URI: "app:JupyterLab:",
         Environment.ALLOWED_ORIGINS: "https://a.example.com",
         Environment.DOMAIN_CACHE_TTL_SECONDS: "60",
+        Environment.PROFILE_CACHE_TTL_SECONDS: "0",
         Environment.PROFILE_READY_TIMEOUT_SECONDS: "5",
         Environment.PROFILE_POLL_INTERVAL_SECONDS: "2",
     }

@@ -52,7 +52,7 @@ def test_second_request_reuses_the_cache_until_the_ttl_expires(aws, monkeypatch)
     monkeypatch.setenv("DOMAIN_CACHE_TTL_SECONDS", "60")
     aws.list_domains([(DOMAIN_ID, "team1", "InService")])
     succeed_after_lookup(aws)
-    succeed_after_lookup(aws)
+    aws.presign(PROFILE)  # the profile is verified by now (test_presign_warm_path.py)
 
     assert invoke()["statusCode"] == 200
     aws.clock.now += 59
@@ -61,7 +61,7 @@ def test_second_request_reuses_the_cache_until_the_ttl_expires(aws, monkeypatch)
 
     aws.clock.now += 1
     aws.list_domains([(DOMAIN_ID, "team1", "InService")])
-    succeed_after_lookup(aws)
+    aws.presign(PROFILE)
     assert invoke()["statusCode"] == 200
     assert aws.attempts.count("ListDomains") == 2
     aws.stubber.assert_no_pending_responses()
@@ -84,7 +84,7 @@ def test_unknown_domain_is_404_after_exactly_one_listing(aws):
     response = invoke(domain_name="team9", groups="team9")
 
     assert response["statusCode"] == 404
-    assert body_of(response) == {"message": "Domain not found or not in service"}
+    assert body_of(response) == {"message": "Domain not found or not in service", "code": "domain_not_found"}
     assert aws.attempts == ["ListDomains"]
 
 
@@ -102,7 +102,9 @@ def test_unknown_domain_with_a_warm_cache_refreshes_once(aws):
 def test_domain_not_in_service_is_404(aws, status):
     aws.list_domains([(DOMAIN_ID, "team1", status)])
 
-    assert invoke()["statusCode"] == 404
+    response = invoke()
+
+    assert (response["statusCode"], body_of(response)["code"]) == (404, "domain_not_found")
     assert "DescribeUserProfile" not in aws.attempts
 
 

@@ -65,18 +65,19 @@ def test_missing_identity_is_401_without_aws_calls(aws, claims):
     response = invoke(make_event(claims=claims))
 
     assert response["statusCode"] == 401
-    assert body_of(response) == {"message": "Unauthorized"}
+    assert body_of(response) == {"message": "Unauthorized", "code": "unauthorized"}
     assert aws.attempts == []
 
 
 def test_event_without_request_context_is_401(aws):
     for event in ({}, {"pathParameters": {"domainName": "team1"}}, None, "garbage"):
-        assert invoke(event)["statusCode"] == 401
+        response = invoke(event)
+        assert (response["statusCode"], body_of(response)["code"]) == (401, "unauthorized")
     assert aws.attempts == []
 
 
 def test_authentication_is_checked_before_the_domain_name(aws):
-    assert invoke(make_event(claims={}, domain_name="bad_name"))["statusCode"] == 401
+    assert body_of(invoke(make_event(claims={}, domain_name="bad_name")))["code"] == "unauthorized"
 
 
 @pytest.mark.parametrize(
@@ -86,7 +87,7 @@ def test_bad_domain_name_is_400_without_aws_calls(aws, name):
     response = invoke(make_event(domain_name=name, groups=[name] if isinstance(name, str) else "team1"))
 
     assert response["statusCode"] == 400
-    assert body_of(response) == {"message": "Invalid domain name"}
+    assert body_of(response) == {"message": "Invalid domain name", "code": "invalid_domain_name"}
     assert aws.attempts == []
 
 
@@ -111,7 +112,7 @@ def test_non_member_is_403_without_aws_calls(aws, groups):
     response = invoke(make_event(groups=groups))
 
     assert response["statusCode"] == 403
-    assert body_of(response) == {"message": "Forbidden"}
+    assert body_of(response) == {"message": "Forbidden", "code": "not_a_member"}
     assert aws.attempts == []
 
 
@@ -123,6 +124,7 @@ def test_profile_tagged_for_another_sub_is_403_and_no_url(aws):
     response = invoke(make_event())
 
     assert response["statusCode"] == 403
+    assert body_of(response) == {"message": "Forbidden", "code": "profile_owned_by_other"}
     assert "CreatePresignedDomainUrl" not in aws.attempts
 
 
@@ -131,7 +133,9 @@ def test_profile_without_owner_tag_is_403(aws):
     aws.describe_profile(PROFILE)
     aws.list_tags(PROFILE, {"DomainName": "team1"})
 
-    assert invoke(make_event())["statusCode"] == 403
+    response = invoke(make_event())
+
+    assert (response["statusCode"], body_of(response)["code"]) == (403, "profile_owned_by_other")
     assert "CreatePresignedDomainUrl" not in aws.attempts
 
 
@@ -182,7 +186,9 @@ def test_concurrent_creation_by_another_identity_is_403(aws):
     aws.describe_profile(PROFILE, status="Pending")
     aws.list_tags(PROFILE, {"CognitoSub": OTHER_SUB})
 
-    assert invoke(make_event())["statusCode"] == 403
+    response = invoke(make_event())
+
+    assert (response["statusCode"], body_of(response)["code"]) == (403, "profile_owned_by_other")
 
 
 def test_profile_not_ready_in_time_is_503_with_retry_hint(aws, monkeypatch):
@@ -197,6 +203,7 @@ def test_profile_not_ready_in_time_is_503_with_retry_hint(aws, monkeypatch):
 
     assert response["statusCode"] == 503
     assert "retry" in body_of(response)["message"]
+    assert body_of(response)["code"] == "profile_not_ready"
     assert headers_of(response)["Retry-After"] == "5"
     assert aws.clock.sleeps == [1.0, 1.0, 1.0]
     aws.stubber.assert_no_pending_responses()
@@ -221,5 +228,7 @@ def test_failed_profile_is_503(aws):
     aws.list_tags(PROFILE, OWN_TAGS)
     aws.describe_profile(PROFILE, status="Failed")
 
-    assert invoke(make_event())["statusCode"] == 503
+    response = invoke(make_event())
+
+    assert (response["statusCode"], body_of(response)["code"]) == (503, "profile_not_ready")
     assert aws.clock.sleeps == []

@@ -28,6 +28,7 @@ def test_aws_throttling_is_429(aws, code):
     response = invoke(make_event())
 
     assert response["statusCode"] == 429
+    assert body_of(response)["code"] == "throttled"
     assert headers_of(response)["Retry-After"] == "2"
 
 
@@ -43,7 +44,7 @@ def test_other_aws_error_is_502_without_aws_details(aws):
     response = invoke(make_event())
 
     assert response["statusCode"] == 502
-    assert body_of(response) == {"message": "Upstream service error"}
+    assert body_of(response) == {"message": "Upstream service error", "code": "upstream_error"}
 
 
 def test_domain_gone_at_presign_time_is_404(aws):
@@ -52,7 +53,10 @@ def test_domain_gone_at_presign_time_is_404(aws):
     aws.list_tags(PROFILE, OWN_TAGS)
     aws.stubber.add_client_error("create_presigned_domain_url", service_error_code="ResourceNotFound")
 
-    assert invoke(make_event())["statusCode"] == 404
+    response = invoke(make_event())
+
+    assert (response["statusCode"], body_of(response)["code"]) == (404, "domain_not_found")
+    aws.stubber.assert_no_pending_responses()
 
 
 @pytest.mark.parametrize(
@@ -73,6 +77,7 @@ def test_unreachable_aws_is_503(aws, error):
     response = invoke(make_event())
 
     assert response["statusCode"] == 503
+    assert body_of(response)["code"] == "unavailable"
     assert "Retry-After" in headers_of(response)
 
 
@@ -85,7 +90,7 @@ def test_unexpected_exception_is_500_with_a_generic_body(aws, monkeypatch):
     response = invoke(make_event())
 
     assert response["statusCode"] == 500
-    assert body_of(response) == {"message": "Internal error"}
+    assert body_of(response) == {"message": "Internal error", "code": "internal_error"}
     assert "Traceback" not in response["body"] and "internals" not in response["body"]
 
 
@@ -164,5 +169,13 @@ def test_another_method_or_path_is_404_without_aws_calls(aws, method, path):
 
     response = invoke(event)
 
-    assert (response["statusCode"], body_of(response)) == (404, {"message": "Not found"})
+    assert (response["statusCode"], body_of(response)) == (404, {"message": "Not found", "code": "route_not_found"})
     assert aws.attempts == []
+
+
+def test_the_page_may_read_retry_after_on_a_cross_origin_answer(aws, monkeypatch):
+    # The login page waits as long as Retry-After says; a browser hides the header from a
+    # cross-origin page unless the response exposes it.
+    monkeypatch.setenv("ALLOWED_ORIGINS", "https://portal.example.com")
+    refused = headers_of(invoke(make_event(claims={}, origin="https://portal.example.com")))
+    assert "Retry-After" in refused["Access-Control-Expose-Headers"].split(",")

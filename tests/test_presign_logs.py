@@ -51,6 +51,17 @@ def test_one_json_line_per_request_with_identity_and_outcome(fake, capsys):
     assert entry["function_request_id"] == "lambda-req-1" and entry["correlation_id"] == "api-req-1"
     assert isinstance(entry["latency_ms"], float)
     assert entry["domain_id"] == DOMAIN_ID and entry["profile"].endswith(SUB.replace("-", ""))
+    assert entry["profile_cache"] == "miss"
+
+
+def test_the_line_says_when_the_profile_came_from_the_cache(fake, capsys):
+    handler_module.handler(make_event(), make_context())  # first login: creates the profile
+    calls_before = len(fake.operations())
+    handler_module.handler(make_event(), make_context())
+
+    first, second = log_lines(capsys.readouterr().out)
+    assert (first["profile_cache"], second["profile_cache"]) == ("miss", "hit")
+    assert fake.operations()[calls_before:] == ["CreatePresignedDomainUrl"]
 
 
 def test_refusals_are_logged_with_their_reason(fake, capsys):

@@ -11,6 +11,7 @@ from lambda_loader import load_lambda_module
 from presign_fakes import PRESIGNED_URL, FakeClock, FakeSageMaker, make_context
 
 handler_module = load_lambda_module("presign_url_generator", "handler")
+from presign.errors import ERROR_CODES  # noqa: E402
 from presign.sagemaker import SageMakerGateway  # noqa: E402
 from presign.service import Dependencies  # noqa: E402
 
@@ -114,7 +115,8 @@ def test_any_event_gets_an_answer_and_only_members_get_a_url(case):
         assert member, request
         assert body == {"url": PRESIGNED_URL}
     else:
-        assert set(body) == {"message"} and PRESIGNED_URL not in response["body"]
+        assert set(body) == {"message", "code"} and PRESIGNED_URL not in response["body"]
+        assert body["code"] in ERROR_CODES
     if must_succeed:
         assert response["statusCode"] == 200, request
     if not member:

@@ -87,3 +87,23 @@ def test_create_propagates_other_errors(aws):
 
     with pytest.raises(ClientError):
         SageMakerGateway(aws.client).create_user_profile(domain_id=DOMAIN_ID, profile_name="alice-x", tags={})
+
+
+def presign_with(gateway: SageMakerGateway) -> str | None:
+    return gateway.create_presigned_domain_url(
+        domain_id=DOMAIN_ID, profile_name="alice-x", expires_in_seconds=60, session_duration_seconds=1800, landing_uri="studio::"
+    )
+
+
+def test_presign_of_an_unknown_profile_is_none(aws):
+    # SageMaker's one modelled error of CreatePresignedDomainUrl: the warm path's invalidation signal.
+    aws.stubber.add_client_error("create_presigned_domain_url", service_error_code="ResourceNotFound")
+
+    assert presign_with(SageMakerGateway(aws.client)) is None
+
+
+def test_other_presign_errors_propagate(aws):
+    aws.stubber.add_client_error("create_presigned_domain_url", service_error_code="ThrottlingException")
+
+    with pytest.raises(ClientError):
+        presign_with(SageMakerGateway(aws.client))

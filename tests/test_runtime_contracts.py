@@ -22,7 +22,12 @@ from studio_constructs.python_function import PythonFunction
 
 FRAMEWORK_PROPERTIES = {"ServiceToken"}
 # aws-cdk-lib's own custom resources: its handlers, its properties.
-AWS_CDK_RESOURCE_TYPES = {"Custom::VpcRestrictDefaultSG", "Custom::S3AutoDeleteObjects", "Custom::AWS"}
+AWS_CDK_RESOURCE_TYPES = {
+    "Custom::VpcRestrictDefaultSG",
+    "Custom::S3AutoDeleteObjects",
+    "Custom::AWS",
+    "Custom::CDKBucketDeployment",
+}
 
 
 def contract_modules() -> list[ModuleType]:

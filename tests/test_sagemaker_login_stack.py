@@ -36,14 +36,21 @@ def test_hosted_ui_domain_carries_the_account(login):
     login.has_resource_properties("AWS::Cognito::UserPoolDomain", {"Domain": "sagemaker-login-111111111111"})
 
 
+def postman_client(login) -> dict:
+    [client] = [c["Properties"] for c in login.find_resources("AWS::Cognito::UserPoolClient").values() if c["Properties"]["GenerateSecret"]]
+    return client
+
+
 def test_client_code_grant_openid_postman_callback(login):
-    client = only(login, "AWS::Cognito::UserPoolClient")["Properties"]
+    client = postman_client(login)
     assert client["GenerateSecret"] is True
     assert client["AllowedOAuthFlows"] == ["code"]
     assert client["AllowedOAuthScopes"] == ["openid"]
     assert client["CallbackURLs"] == ["https://oauth.pstmn.io/v1/browser-callback"]
     assert client["EnableTokenRevocation"] is True
     assert client["AccessTokenValidity"] == 60
+    # Exactly as before the login page: no explicit auth flows, no logout URLs.
+    assert "ExplicitAuthFlows" not in client and "LogoutURLs" not in client
 
 
 def test_outputs_keep_sample_names_and_never_the_secret(login):
@@ -65,7 +72,8 @@ def test_route_requires_cognito_openid_and_validates(login):
     assert "RequestValidatorId" in get[0]
     parts = sorted(r["Properties"]["PathPart"] for r in login.find_resources("AWS::ApiGateway::Resource").values())
     assert parts == ["domainName", "getPresignedUrl", "{domainName}"]
-    assert not [m for m in methods if m["HttpMethod"] == "OPTIONS"], "no CORS unless origins are configured"
+    # CORS for the login page: one preflight, on the route only.
+    assert [m["ResourceId"] for m in methods if m["HttpMethod"] == "OPTIONS"] == [get[0]["ResourceId"]]
 
 
 def test_stage_logs_traces_throttles_and_has_waf(login):

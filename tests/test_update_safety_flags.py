@@ -19,6 +19,9 @@ from update_safety_rules import Case, assert_safe, flags, plan_case, teams
 BASE = {"domain_name": "team1,team2"}
 PASSWORD_A, PASSWORD_B = "Rotate-Me.First-2024a", "Rotate-Me.Second-2025b"
 NOT_DAY_TWO = {"account", "region"}
+PAGE_DOMAIN = "login.example.com"
+CERTIFICATE_A = "arn:aws:acm:us-east-1:111111111111:certificate/11111111-1111-1111-1111-111111111111"
+CERTIFICATE_B = "arn:aws:acm:us-east-1:111111111111:certificate/22222222-2222-2222-2222-222222222222"
 
 
 def flag_case(case_id: str, teams_changed: tuple[str, ...] | None = None, before=None, marks=(), **after) -> Case:
@@ -86,6 +89,17 @@ FLAG_CASES: dict[str, list[Case]] = {
         )
     ],
     "alarm-emails": [flag_case("flag-alarm-emails-set", alarm_emails="oncall@example.com")],
+    "login-page-domain": [
+        flag_case("flag-login-page-domain-set", login_page_domain=PAGE_DOMAIN, login_page_certificate_arn=CERTIFICATE_A)
+    ],
+    "login-page-certificate-arn": [
+        flag_case(
+            "flag-login-page-certificate-arn-renewed",
+            before={"login_page_domain": PAGE_DOMAIN, "login_page_certificate_arn": CERTIFICATE_A},
+            login_page_domain=PAGE_DOMAIN,
+            login_page_certificate_arn=CERTIFICATE_B,
+        )
+    ],
     "admin-role-arns": [flag_case("flag-admin-role-arns-set", admin_role_arns="arn:aws:iam::111111111111:role/platform-admin")],
     "api-gateway-account-role": [flag_case("flag-api-gateway-account-role-existing", api_gateway_account_role="existing")],
     # A retired name only refuses itself as a team: no template may change.

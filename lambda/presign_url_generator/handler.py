@@ -5,9 +5,10 @@ by Powertools' REST resolver. The caller must be in the Cognito group named exac
 domain; the user profile is derived from the Cognito identity, created on first login, and
 owned via a CognitoSub tag.
 
-Responses: 200 {"url"}; errors {"message"} with 400 bad domain name, 401 no identity,
-403 not a member / profile of someone else, 404 unknown or not InService domain,
-429 AWS throttling, 502 other AWS error, 503 AWS unreachable / profile not ready, 500 otherwise.
+Responses: 200 {"url"}; errors {"message", "code"} (codes in presign/errors.py): 400
+invalid_domain_name, 401 unauthorized, 403 not_a_member / profile_owned_by_other, 404
+domain_not_found, 429 throttled, 502 upstream_error, 503 unavailable / profile_not_ready,
+500 internal_error.
 
 Environment variables (names in studio_runtime/contracts/presign.py; all optional):
   URL_EXPIRES_SECONDS            ExpiresInSeconds of the URL, default 60, clamped to 5..300
@@ -16,6 +17,8 @@ Environment variables (names in studio_runtime/contracts/presign.py; all optiona
   ALLOWED_ORIGINS                comma list of exact origins echoed in Access-Control-Allow-Origin;
                                  default none (no CORS header)
   DOMAIN_CACHE_TTL_SECONDS       name->id cache lifetime in the warm container, default 300 (0..3600)
+  PROFILE_CACHE_TTL_SECONDS      how long a verified profile skips DescribeUserProfile/ListTags,
+                                 default 300 (0..3600, 0 = verify on every request)
   PROFILE_READY_TIMEOUT_SECONDS  wait for a new profile to be InService, default 12 (0..15)
   PROFILE_POLL_INTERVAL_SECONDS  DescribeUserProfile poll interval while waiting, default 1 (0.1..5)
   POWERTOOLS_LOG_LEVEL           default INFO
@@ -44,7 +47,7 @@ from studio_runtime.log import service_logger
 
 logger = service_logger(CODE_DIR)
 
-# Built on first use and kept for the life of the container (one client, one domain cache).
+# Built on first use and kept for the life of the container (one client, the domain and profile caches).
 _container: Dependencies | None = None
 
 
@@ -90,6 +93,7 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
         reason=state.reason,
         domain_id=state.progress.domain_id,
         profile=state.progress.profile_name,
+        profile_cache=state.progress.profile_cache,
         latency_ms=round((time.perf_counter() - started) * 1000, 1),
     )
     return response
@@ -130,7 +134,7 @@ def resolver(allowed_origins: frozenset[str]) -> APIGatewayRestResolver:
         _log_unexpected(error, failure)
         return json_response(
             status=failure.status,
-            body={"message": failure.message},
+            body={"message": failure.message, "code": failure.code},
             retry_after_seconds=failure.retry_after_seconds,
         )
 
@@ -142,7 +146,9 @@ def _cors(allowed_origins: frozenset[str]) -> CORSConfig | None:
     if not allowed_origins:
         return None
     first, *others = sorted(allowed_origins)
-    return CORSConfig(allow_origin=first, extra_origins=others)
+    # The login page waits as long as Retry-After says (throttled, profile not ready); a browser
+    # shows a cross-origin response's header to the page only when it is exposed.
+    return CORSConfig(allow_origin=first, extra_origins=others, expose_headers=["Retry-After"])
 
 
 def _log_unexpected(error: Exception, failure: Failure) -> None:

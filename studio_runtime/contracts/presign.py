@@ -30,6 +30,8 @@ class Environment(EnvironmentVariables):
     # Comma list of exact origins that get Access-Control-Allow-Origin; none by default.
     ALLOWED_ORIGINS = "ALLOWED_ORIGINS"
     DOMAIN_CACHE_TTL_SECONDS = "DOMAIN_CACHE_TTL_SECONDS"
+    # How long a warm container trusts a profile it verified (InService, owned by the caller's sub).
+    PROFILE_CACHE_TTL_SECONDS = "PROFILE_CACHE_TTL_SECONDS"
     PROFILE_READY_TIMEOUT_SECONDS = "PROFILE_READY_TIMEOUT_SECONDS"
     PROFILE_POLL_INTERVAL_SECONDS = "PROFILE_POLL_INTERVAL_SECONDS"
     # Read by Powertools' Logger (studio_runtime/log.py).

@@ -29,6 +29,7 @@ class Settings:
     landing_uri: str = "studio::"
     allowed_origins: frozenset[str] = frozenset()
     domain_cache_ttl_seconds: float = 300.0
+    profile_cache_ttl_seconds: float = 300.0
     profile_ready_timeout_seconds: float = 12.0
     profile_poll_interval_seconds: float = 1.0
 
@@ -50,6 +51,9 @@ class Settings:
             allowed_origins=_origins(env.get(Environment.ALLOWED_ORIGINS)),
             domain_cache_ttl_seconds=_clamped(
                 env.get(Environment.DOMAIN_CACHE_TTL_SECONDS), defaults.domain_cache_ttl_seconds, CACHE_TTL_RANGE
+            ),
+            profile_cache_ttl_seconds=_clamped(
+                env.get(Environment.PROFILE_CACHE_TTL_SECONDS), defaults.profile_cache_ttl_seconds, CACHE_TTL_RANGE
             ),
             profile_ready_timeout_seconds=_clamped(
                 env.get(Environment.PROFILE_READY_TIMEOUT_SECONDS),

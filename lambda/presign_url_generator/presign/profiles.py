@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from presign.errors import Forbidden, ProfileNotReady
+from presign.errors import ProfileNotReady, ProfileOwnedByOther
 from presign.identity import tag_value
 from presign.request import Caller
 from presign.sagemaker import IN_SERVICE, Domain, SageMakerGateway, UserProfile
@@ -40,7 +40,7 @@ def ensure_profile(
     profile_name: str,
     wait: WaitPolicy,
 ) -> UserProfile:
-    """An InService profile owned by `caller`; Forbidden if owned by someone else."""
+    """An InService profile owned by `caller`; ProfileOwnedByOther if not provably theirs."""
     profile = gateway.describe_user_profile(domain_id=domain.domain_id, profile_name=profile_name)
     if profile is None:
         created = gateway.create_user_profile(
@@ -65,9 +65,9 @@ def _check_owner(*, gateway: SageMakerGateway, profile: UserProfile, caller: Cal
     owner = gateway.list_tags(resource_arn=profile.arn).get(OWNER_SUB_TAG)
     if owner is None:
         # Made outside this function (console, CloudFormation): nobody can prove it is theirs.
-        raise Forbidden("profile_owner_tag_missing")
+        raise ProfileOwnedByOther("profile_owner_tag_missing")
     if owner != caller.sub:
-        raise Forbidden("profile_owned_by_other_sub")
+        raise ProfileOwnedByOther("profile_owned_by_other_sub")
 
 
 def _wait_until_in_service(

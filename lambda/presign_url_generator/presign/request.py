@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from presign.errors import Forbidden, InvalidDomainName, Unauthorized
+from presign.errors import InvalidDomainName, NotAMember, Unauthorized
 from presign.identity import is_member, is_valid_sagemaker_name, is_valid_tag_value, parse_groups
 from studio_runtime.contracts.presign import ROUTE_METHOD, ROUTE_RESOURCE
 
@@ -56,9 +56,9 @@ def parse_domain_name(event: object) -> str:
 
 
 def authorize(*, caller: Caller, domain_name: str) -> PresignRequest:
-    """Forbidden unless the caller is in the Cognito group named exactly like the domain."""
+    """NotAMember unless the caller is in the Cognito group named exactly like the domain."""
     if not is_member(domain_name=domain_name, groups=caller.groups):
-        raise Forbidden("not_a_group_member")
+        raise NotAMember("not_a_group_member")
     return PresignRequest(caller=caller, domain_name=domain_name)
 
 

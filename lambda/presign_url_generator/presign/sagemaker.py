@@ -104,14 +104,20 @@ class SageMakerGateway:
         expires_in_seconds: int,
         session_duration_seconds: int,
         landing_uri: str,
-    ) -> str:
-        response = self._client.create_presigned_domain_url(
-            DomainId=domain_id,
-            UserProfileName=profile_name,
-            ExpiresInSeconds=expires_in_seconds,
-            SessionExpirationDurationInSeconds=session_duration_seconds,
-            LandingUri=landing_uri,
-        )
+    ) -> str | None:
+        """The login URL, or None when SageMaker knows no such profile (or domain) any more."""
+        try:
+            response = self._client.create_presigned_domain_url(
+                DomainId=domain_id,
+                UserProfileName=profile_name,
+                ExpiresInSeconds=expires_in_seconds,
+                SessionExpirationDurationInSeconds=session_duration_seconds,
+                LandingUri=landing_uri,
+            )
+        except ClientError as error:
+            if classify(error) is ErrorKind.NOT_FOUND:
+                return None
+            raise
         return response["AuthorizedUrl"]
 
     def _pages(self, operation: str, **request: Any) -> Iterator[dict[str, Any]]:
