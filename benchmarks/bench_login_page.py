@@ -96,11 +96,9 @@ def run() -> list[tuple[str, str]]:
 
 
 def main() -> None:
-    rows = run()
-    print("| metric | value |")
-    print("|---|---|")
-    for metric, value in rows:
-        print(f"| {metric} | {value} |")
+    from table import markdown_table  # beside this script
+
+    print(markdown_table(run()))
 
 
 if __name__ == "__main__":

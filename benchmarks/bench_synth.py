@@ -68,9 +68,9 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     rows = run(tuple(int(n) for n in args.teams.split(",")), args.repeat)
-    print("| metric | value |\n|---|---|")
-    for metric, value in rows:
-        print(f"| {metric} | {value} |")
+    from table import markdown_table  # beside this script
+
+    print(markdown_table(rows))
     print(f"\n({time.perf_counter() - started:.0f} s)", file=sys.stderr)
 
 

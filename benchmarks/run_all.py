@@ -18,16 +18,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_login_page  # noqa: E402
 import bench_presign  # noqa: E402
 import bench_synth  # noqa: E402
+from table import markdown_table  # noqa: E402
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
 def render_table(rows: Sequence[tuple[str, str]]) -> str:
-    return "\n".join(
-        [f"Measured with `make bench` on {platform.machine()}, {platform.python_version()}, 2 cores.", "",
-         "| metric | value |", "|---|---|", *(f"| {m} | {v} |" for m, v in rows)]
-    )
+    measured = f"Measured with `make bench` on {platform.machine()}, {platform.python_version()}, 2 cores."
+    return f"{measured}\n\n{markdown_table(rows)}"
 
 
 def write_into_readme(readme: Path, table: str) -> None:

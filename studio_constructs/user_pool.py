@@ -19,6 +19,17 @@ PAGE_SCOPES = {
 }
 
 
+# Both app clients: short-lived access (a presigned URL is minted right after sign-in), revocable
+# refresh tokens, the hosted UI only, and no hint whether a user name exists.
+SHORT_LIVED_SESSIONS = dict(
+    supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
+    access_token_validity=cdk.Duration.minutes(60),
+    id_token_validity=cdk.Duration.minutes(60),
+    refresh_token_validity=cdk.Duration.hours(12),
+    enable_token_revocation=True,
+    prevent_user_existence_errors=True,
+)
+
 class StudioUserPool(Construct):
     """Admin-created users only, strong passwords, optional TOTP MFA, threat protection.
 
@@ -74,13 +85,7 @@ class StudioUserPool(Construct):
                 scopes=[cognito.OAuthScope.OPENID],
                 callback_urls=list(callback_urls),
             ),
-            supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
-            # Short-lived access: a presigned URL is minted right after sign-in.
-            access_token_validity=cdk.Duration.minutes(60),
-            id_token_validity=cdk.Duration.minutes(60),
-            refresh_token_validity=cdk.Duration.hours(12),
-            enable_token_revocation=True,
-            prevent_user_existence_errors=True,
+            **SHORT_LIVED_SESSIONS,
         )
         self.domain = self.user_pool.add_domain(
             "Domain", cognito_domain=cognito.CognitoDomainOptions(domain_prefix=domain_prefix)
@@ -105,10 +110,5 @@ class StudioUserPool(Construct):
                 callback_urls=page_urls,
                 logout_urls=page_urls,
             ),
-            supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
-            access_token_validity=cdk.Duration.minutes(60),
-            id_token_validity=cdk.Duration.minutes(60),
-            refresh_token_validity=cdk.Duration.hours(12),
-            enable_token_revocation=True,
-            prevent_user_existence_errors=True,
+            **SHORT_LIVED_SESSIONS,
         )
