@@ -33,6 +33,8 @@ def wire_platform(app: cdk.App, config: PlatformConfig) -> dict[str, cdk.Stack]:
         env=env,
         login=config.login,
         execute_api_endpoint=infrastructure.execute_api_endpoint,
+        identity_provider=config.identity_provider,
+        team_groups={team.name: team.entry_groups for team in config.teams},
     )
     stacks: dict[str, cdk.Stack] = {"infrastructure-stack": infrastructure, "sagemaker-login-stack": login}
     for team in config.teams:

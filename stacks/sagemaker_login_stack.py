@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Mapping, Sequence
+
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
@@ -12,11 +14,12 @@ from studio_constructs.login_page import LoginPage
 from studio_constructs.login_page_contract import page_config
 from studio_constructs.presigned_url_api import PresignedUrlApi
 from studio_constructs.user_pool import StudioUserPool
-from studio_platform.config import LoginConfig
+from studio_platform.config import IdentityProviderConfig, LoginConfig
 
 
 class SagemakerLoginStack(cdk.Stack):
-    """Attributes: `user_pool` (the teams' groups live in it), `client` (Postman's), `api`,
+    """Attributes: `user_pool` (the teams' groups live in it), `federation` (the company's IdP and
+    the trigger mapping its groups to teams, or None), `client` (Postman's), `api`,
     `login_page`, `page_client`, `monitoring`, `account_logging` (the account's API Gateway
     logging role, unless another owner sets it)."""
 
@@ -27,8 +30,11 @@ class SagemakerLoginStack(cdk.Stack):
         *,
         login: LoginConfig,
         execute_api_endpoint: ec2.IInterfaceVpcEndpoint | None = None,
+        identity_provider: IdentityProviderConfig | None = None,
+        team_groups: Mapping[str, Sequence[str]] | None = None,
         **kwargs,
     ) -> None:
+        """`identity_provider`: the company's IdP, with `team_groups` (every team's IdP groups)."""
         super().__init__(scope, construct_id, **kwargs)
         pool = StudioUserPool(
             self,
@@ -36,9 +42,12 @@ class SagemakerLoginStack(cdk.Stack):
             domain_prefix=f"sagemaker-login-{self.account}",
             callback_urls=login.callback_urls,
             deletion_protection=login.deletion_protection,
+            identity_provider=identity_provider,
+            team_groups=team_groups,
         )
         self.user_pool = pool.user_pool
         self.client = pool.client
+        self.federation = pool.federation
         # Construct id "PreSignedURL" keeps the sample's output key `PreSignedURLApiEndpoint...`.
         self.api = PresignedUrlApi(
             self,
@@ -64,6 +73,7 @@ class SagemakerLoginStack(cdk.Stack):
                 cognito_domain=pool.sign_in_url,
                 client_id=self.page_client.user_pool_client_id,
                 issuer=f"https://cognito-idp.{self.region}.{self.url_suffix}/{self.user_pool.user_pool_id}",
+                identity_provider=identity_provider.name if identity_provider else None,
             )
         )
         self.account_logging: ApiGatewayAccountLogging | None = None

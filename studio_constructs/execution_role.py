@@ -69,6 +69,13 @@ class TeamExecutionRole(Construct):
             description=f"SageMaker Studio execution role of team {team}",
             max_session_duration=cdk.Duration.hours(12),
         )
+        # With the domain's ExecutionRoleIdentityConfig USER_PROFILE_NAME, SageMaker sets the user
+        # profile as the session's source identity: CloudTrail then names the person behind each call.
+        self.role.assume_role_policy.add_statements(
+            iam.PolicyStatement(
+                actions=["sts:SetSourceIdentity"], principals=[iam.ServicePrincipal("sagemaker.amazonaws.com")]
+            )
+        )
         self.access_policy = managed_policy(
             self, "TeamSageMakerAccess", roles=[self.role], statements=self._access_statements(stack, vpc)
         )

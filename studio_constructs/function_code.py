@@ -36,15 +36,23 @@ def _files(root: Path, prefix: str) -> list[tuple[str, Path]]:
 
 
 @functools.cache
-def staged_code(code_dir: str) -> Path:
-    """The directory holding `lambda/<code_dir>/` and `studio_runtime/`, staged for an asset."""
+def staged_code(code_dir: str, generated: tuple[tuple[str, str], ...] = ()) -> Path:
+    """The directory holding `lambda/<code_dir>/` and `studio_runtime/`, staged for an asset.
+
+    `generated`: (file name, text) pairs the construct writes beside the handler, for data too
+    large for environment variables (Lambda allows 4 KB in all); they count in the hash."""
     source = LAMBDA_ROOT / code_dir
     if (source / RUNTIME_CORE.name).exists():
         raise ValueError(f"{source}: a function may not have its own {RUNTIME_CORE.name}/, the core is added to it")
     files = _files(source, "") + _files(RUNTIME_CORE, RUNTIME_CORE.name)
+    clashes = sorted({name for name, _ in generated} & {name for name, _ in files})
+    if clashes:
+        raise ValueError(f"{source}: generated files {clashes} would replace the function's own")
     digest = hashlib.sha256()
     for name, path in files:
         digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name, text in generated:
+        digest.update(name.encode() + b"\0" + text.encode() + b"\0")
     target = BUILD_ROOT / f"{code_dir}-{digest.hexdigest()[:16]}"
     if target.is_dir():
         return target
@@ -53,6 +61,8 @@ def staged_code(code_dir: str) -> Path:
     for name, path in files:
         (staging / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, staging / name)
+    for name, text in generated:
+        (staging / name).write_text(text)
     try:
         os.rename(staging, target)
     except OSError:  # another process staged the same content first

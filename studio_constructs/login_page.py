@@ -203,11 +203,11 @@ class LoginPage(Construct):
         )
 
     def publish(self, config: Mapping[str, str]) -> None:
-        """Deploy the page files and `config.json` (CONFIG_KEYS), then invalidate the entry files."""
+        """Deploy the page files and `config.json` (CONFIG_KEYS, optional keys after them), then
+        invalidate the entry files."""
         if self._published:
             raise RuntimeError("LoginPage.publish: the page is published once per stack")
-        if tuple(config) != contract.CONFIG_KEYS:
-            raise ValueError(f"LoginPage.publish: config must have exactly {contract.CONFIG_KEYS}, got {tuple(config)}")
+        contract.check_config_keys(dict(config))
         self._published = True
         page_files = s3_deployment.Source.asset(str(self._page_dist))
         # The deployment function's own log group (kept a year, encrypted by the stack's log key).

@@ -19,6 +19,9 @@ CONFIG_FILE = "config.json"
 # (https://<prefix>.auth.<region>.amazoncognito.com, no trailing "/"); clientId: the page's
 # public app client; issuer: the user pool's issuer (https://cognito-idp.<region>.amazonaws.com/<pool id>).
 CONFIG_KEYS = ("apiUrl", "cognitoDomain", "clientId", "issuer")
+# identityProvider: the user pool's name of the company's IdP, only when one is configured; the
+# page then sends `identity_provider=<name>` on the authorize request (straight to the IdP).
+OPTIONAL_CONFIG_KEYS = ("identityProvider",)
 # The access token must carry `openid`: the API's Cognito authorizer requires that scope.
 SCOPES = ("openid", "email", "profile")
 
@@ -54,8 +57,22 @@ FRAME_OPTIONS = "DENY"
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
-def page_config(*, api_url: str, cognito_domain: str, client_id: str, issuer: str) -> dict[str, str]:
-    """`config.json` as the page reads it, keyed by CONFIG_KEYS (values may be deploy-time tokens)."""
+def page_config(
+    *, api_url: str, cognito_domain: str, client_id: str, issuer: str, identity_provider: str | None = None
+) -> dict[str, str]:
+    """`config.json` as the page reads it, keyed by CONFIG_KEYS and, when given, the optional
+    keys (values may be deploy-time tokens)."""
     config = {"apiUrl": api_url, "cognitoDomain": cognito_domain, "clientId": client_id, "issuer": issuer}
     assert tuple(config) == CONFIG_KEYS, "page_config and CONFIG_KEYS must name the same keys"
+    if identity_provider is not None:
+        config["identityProvider"] = identity_provider
+    check_config_keys(config)
     return config
+
+
+def check_config_keys(config: dict[str, str]) -> None:
+    """Exactly CONFIG_KEYS, in order, then only OPTIONAL_CONFIG_KEYS (each at most once)."""
+    keys = tuple(config)
+    extra = keys[len(CONFIG_KEYS) :]
+    if keys[: len(CONFIG_KEYS)] != CONFIG_KEYS or not set(extra) <= set(OPTIONAL_CONFIG_KEYS):
+        raise ValueError(f"config.json must have {CONFIG_KEYS} and optionally {OPTIONAL_CONFIG_KEYS}, got {keys}")

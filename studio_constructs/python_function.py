@@ -70,9 +70,11 @@ class PythonFunction(Construct):
         tracing: bool = False,
         role: iam.IRole | None = None,
         no_dead_letter_reason: str = SYNCHRONOUS_INVOCATION_ONLY,
+        generated_files: Mapping[str, str] | None = None,
     ) -> None:
         """`no_dead_letter_reason`: why failed invocations need no dead-letter queue (the
-        default fits every function a caller invokes synchronously)."""
+        default fits every function a caller invokes synchronously). `generated_files`: file
+        name -> text written beside the handler (data too large for the environment)."""
         super().__init__(scope, construct_id)
         self.code_dir = code_dir
         source = LAMBDA_ROOT / code_dir
@@ -90,7 +92,7 @@ class PythonFunction(Construct):
             "Function",
             runtime=RUNTIME,
             architecture=ARCHITECTURE,
-            code=lambda_.Code.from_asset(str(staged_code(code_dir))),
+            code=lambda_.Code.from_asset(str(staged_code(code_dir, tuple(sorted((generated_files or {}).items()))))),
             layers=[powertools_layer(self, runtime=RUNTIME, architecture=ARCHITECTURE)],
             handler=handler,
             description=description,

@@ -93,7 +93,11 @@ class StudioDomain(Construct):
             subnet_ids=list(subnet_ids),
             kms_key_id=encryption_key.key_arn,
             tag_propagation="ENABLED",
-            domain_settings=sagemaker.CfnDomain.DomainSettingsProperty(security_group_ids=security_groups),
+            domain_settings=sagemaker.CfnDomain.DomainSettingsProperty(
+                security_group_ids=security_groups,
+                # The user profile's name becomes the execution role session's source identity.
+                execution_role_identity_config="USER_PROFILE_NAME",
+            ),
             default_user_settings=sagemaker.CfnDomain.UserSettingsProperty(
                 execution_role=execution_role.role_arn,
                 # Also here, not only in DomainSettings: without it lifecycle scripts hang on network calls.

@@ -19,6 +19,7 @@ from studio_platform.flags import TEAM_SETTING_FLAGS, ContextGetter, report_rank
 from studio_platform.settings import (
     BudgetConfig,
     DemoUserConfig,
+    IdentityProviderConfig,
     LoginConfig,
     PlatformConfig,
     TeamConfig,
@@ -39,7 +40,7 @@ from studio_platform.settings_types import (
     RETENTION_CHOICES,
     cognito_policy,
 )
-from studio_platform.teams_file import load_teams_file
+from studio_platform.teams_file import TeamsFile, read_teams_file
 
 # The names other modules import from here.
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "BudgetConfig",
     "ContextGetter",
     "DemoUserConfig",
+    "IdentityProviderConfig",
     "LoginConfig",
     "PlatformConfig",
     "TeamConfig",
@@ -82,7 +84,9 @@ def load_platform_config(get: ContextGetter, *, keys: Iterable[str] = ()) -> Pla
     # Team names are checked against the bucket-name length even when account or region is
     # wrong: the raw values' lengths give the operator the rest of the problems now.
     account, region = (str(get(key) or "").strip() for key in ("account", "region"))
-    teams = problems.check(lambda: load_teams(get, region=region, account=account, problems=problems), ())
+    teams, identity_provider = problems.check(
+        lambda: load_teams(get, region=region, account=account, problems=problems), TeamsFile((), None)
+    )
     login, _ = settings_from_flags(LoginConfig, get, problems)
     demo_user = load_demo_user(get, teams, problems)
     config, _ = settings_from_flags(
@@ -92,6 +96,7 @@ def load_platform_config(get: ContextGetter, *, keys: Iterable[str] = ()) -> Pla
         teams=teams,
         login=login or LoginConfig(),
         demo_user=demo_user,
+        identity_provider=identity_provider,
         warnings=tuple(problems.warnings),
     )
     problems.found.sort(key=report_rank)
@@ -111,14 +116,15 @@ def team_defaults(get: ContextGetter, problems: Problems | None = None) -> dict[
     return {field: getattr(settings, field) for field in given}
 
 
-def load_teams(get: ContextGetter, *, region: str, account: str, problems: Problems) -> tuple[TeamConfig, ...]:
+def load_teams(get: ContextGetter, *, region: str, account: str, problems: Problems) -> TeamsFile:
+    """The teams, and the identity provider only a teams file can name."""
     defaults = team_defaults(get, problems)
     retired = frozenset(split_list(get("retired-teams")))
     teams_file = get("teams-file")
     if teams_file:
         if get("domain-name") is not None:
             problems.add("-c domain-name", "conflicts with -c teams-file: name the teams in the file only")
-        return load_teams_file(
+        return read_teams_file(
             str(teams_file), defaults=defaults, region=region, account=account, also_retired=retired, problems=problems
         )
     where = "-c domain-name"
@@ -133,7 +139,7 @@ def load_teams(get: ContextGetter, *, region: str, account: str, problems: Probl
             problems.add(where, names.retired_team_rule(name, region, account))
         elif problems.check(lambda: names.check_team_name(name, where=where, region=region, account=account), None):
             teams.append(TeamConfig(name=name, **defaults))
-    return tuple(teams)
+    return TeamsFile(tuple(teams), None)
 
 
 def load_demo_user(get: ContextGetter, teams: tuple[TeamConfig, ...], problems: Problems) -> DemoUserConfig | None:

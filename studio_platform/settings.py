@@ -16,10 +16,20 @@ from typing import Annotated, Any, Callable, Optional, TypeVar
 
 from pydantic import ConfigDict, Field, Strict, ValidationInfo, field_validator, model_validator
 from pydantic.dataclasses import dataclass
+from pydantic_core import PydanticCustomError
 from typing_extensions import dataclass_transform
 
 from studio_platform import names, rules
 from studio_platform.errors import ConfigError
+from studio_platform.settings_identity import (
+    ClaimName,
+    HttpsUrl,
+    IdpGroups,
+    OidcClientId,
+    ProviderName,
+    ProviderType,
+    SecretName,
+)
 from studio_platform.settings_types import (
     DEFAULT_IDLE_TIMEOUT_MINUTES,
     DEFAULT_INSTANCE_TYPES,
@@ -136,6 +146,12 @@ class TeamConfig(TeamSettings):
     """A team the stacks build: its name (checked by the reader for this account and region)."""
 
     name: str
+    idp_groups: IdpGroups = ()
+
+    @property
+    def entry_groups(self) -> tuple[str, ...]:
+        """The IdP groups whose members enter this team: its own, or the group named like the team."""
+        return self.idp_groups or (self.name,)
 
     @property
     def destroy_on_delete(self) -> bool:
@@ -157,10 +173,49 @@ class TeamEntry(TeamSettings):
     """A team of a teams file; validate with context {"region", "account"} (the name's length rule)."""
 
     name: TeamName
+    idp_groups: IdpGroups = ()
+
+
+# Which fields each protocol needs (the others it refuses): OIDC signs in with a client of the
+# IdP, SAML trusts the IdP's metadata document.
+PROVIDER_FIELDS = {"oidc": ("issuer", "client_id", "client_secret_name"), "saml": ("metadata_url",)}
+
+
+@settings_model("a mapping with the identity provider's type, name and its protocol's settings")
+class IdentityProviderConfig:
+    """The corporate identity provider the user pool federates (OIDC or SAML)."""
+
+    type: ProviderType
+    name: ProviderName
+    issuer: Annotated[
+        Optional[HttpsUrl], Field(validate_default=True, description="the OIDC issuer, an https URL (oidc only)")
+    ] = None
+    metadata_url: Annotated[
+        Optional[HttpsUrl], Field(validate_default=True, description="the SAML metadata document's https URL (saml only)")
+    ] = None
+    client_id: Annotated[Optional[OidcClientId], Field(validate_default=True)] = None
+    client_secret_name: Annotated[Optional[SecretName], Field(validate_default=True)] = None
+    groups_claim: ClaimName = "groups"
+
+    @field_validator("issuer", "metadata_url", "client_id", "client_secret_name", mode="wrap")
+    @classmethod
+    def fits_protocol(cls, value: Any, handler: Callable[[Any], Any], info: ValidationInfo) -> Any:
+        protocol = info.data.get("type")
+        needed = protocol is not None and info.field_name in PROVIDER_FIELDS[protocol]
+        if value is None and needed:
+            # "missing": worded from the field's description, and left out beside an unknown field
+            # (`metadata:` for `metadata_url:`), like any other required field.
+            raise PydanticCustomError("missing", "is required for this type")
+        if value is not None and protocol is not None and not needed:
+            raise ConfigError(HERE, f"is not a setting of an {protocol.upper()} provider; drop it")
+        # Without a valid type (the problem reported), a given value is still checked by its own rule.
+        return None if value is None else handler(value)
 
 
 @settings_model("a mapping with a `teams:` list and an optional `defaults:` mapping", extensions=True)
 class TeamsDocument:
+    # Optional: without it, local Cognito users only.
+    identity_provider: Annotated[Optional[IdentityProviderConfig], NotNull()] = None
     defaults: Annotated[TeamSettings, Field(default_factory=TeamSettings)]
     teams: Annotated[
         tuple[TeamEntry, ...],
@@ -226,6 +281,7 @@ class PlatformConfig:
     teams: tuple[TeamConfig, ...] = ()
     login: LoginConfig = Field(default_factory=LoginConfig)
     demo_user: Optional[DemoUserConfig] = None
+    identity_provider: Optional[IdentityProviderConfig] = None
     admin_role_arns: tuple[RoleArn, ...] = ()
     # Accepted, but worth a line on the terminal (e.g. an allowlist without `system`).
     warnings: tuple[str, ...] = ()

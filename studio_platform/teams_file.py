@@ -8,7 +8,7 @@ override without a word. Every problem is one line naming the file, the team and
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -16,15 +16,25 @@ from studio_platform import names, settings_errors
 from studio_platform.data_file import read_document
 from studio_platform.errors import Problems
 from studio_platform.flags import TEAM_SETTING_FLAGS
-from studio_platform.settings import TeamConfig, TeamSettings, TeamsDocument
+from studio_platform.settings import IdentityProviderConfig, TeamConfig, TeamSettings, TeamsDocument
 from studio_platform.settings_types import EXTENSION_PREFIX
 from studio_platform.teams_schema import model_schema, teams_schema
 
-__all__ = ["load_teams_file", "teams_schema"]
+__all__ = ["TeamsFile", "load_teams_file", "read_teams_file", "teams_schema"]
 Location = tuple[Any, ...]
 
 
-def load_teams_file(
+class TeamsFile(NamedTuple):
+    teams: tuple[TeamConfig, ...]
+    identity_provider: IdentityProviderConfig | None
+
+
+def load_teams_file(path: str, **options: Any) -> tuple[TeamConfig, ...]:
+    """Every team of the file (read_teams_file without the identity provider)."""
+    return read_teams_file(path, **options).teams
+
+
+def read_teams_file(
     path: str,
     *,
     defaults: dict[str, Any],
@@ -32,8 +42,9 @@ def load_teams_file(
     account: str,
     also_retired: frozenset[str] = frozenset(),
     problems: Problems | None = None,
-) -> tuple[TeamConfig, ...]:
-    """Every team of the file; file defaults and team fields override built-in defaults.
+) -> TeamsFile:
+    """Every team of the file and its identity provider; file defaults and team fields override
+    built-in defaults.
 
     `defaults` holds the team settings given as -c flags: a flag the file also sets would be
     overridden without a word, so that is a problem. A name in the file's `retired_teams`
@@ -59,11 +70,25 @@ def load_teams_file(
         account=account,
         problems=problems,
     )
+    if teams_file is not None:
+        check_groups_need_provider(teams_file, document, path=path, problems=problems)
     file_is_sound = teams_file is not None and len(problems.found) == found_before
     teams = build_teams(teams_file, document, defaults, path, problems) if file_is_sound else ()
     if own:
         problems.raise_if_any()
-    return teams
+    return TeamsFile(teams, teams_file.identity_provider if file_is_sound else None)
+
+
+def check_groups_need_provider(teams_file: TeamsDocument, document: Any, *, path: str, problems: Problems) -> None:
+    """`idp_groups` says who enters a team through the identity provider: without one, nobody."""
+    if teams_file.identity_provider is not None:
+        return
+    for index, team in enumerate(teams_file.teams):
+        if team.idp_groups:
+            problems.add(
+                f"{path}: {team_place(index, document)}.idp_groups",
+                "has no effect without an identity_provider: add the identity_provider block, or drop it",
+            )
 
 
 def validate(

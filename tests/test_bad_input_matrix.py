@@ -130,6 +130,24 @@ CASES = [
     file_case("duplicate-key", "teams:\n  - name: team1\n    name: team2\n", "teams.yaml:3:5: invalid YAML: the key 'name' is given twice"),
     file_case("deep-nesting", "teams: " + "[" * 5000 + "]" * 5000 + "\n", "teams.yaml: invalid YAML: nested too deeply"),
     Case("file-missing", {"teams-file": "nowhere.yaml"}, ("nowhere.yaml: file not found",)),
+    # The identity provider (teams file only).
+    file_case(
+        "idp-saml-with-client-secret",
+        "identity_provider: {type: saml, name: Corp, metadata_url: 'https://idp.example.com/m.xml', client_secret_name: s}\n"
+        + ONE_TEAM,
+        "teams.yaml: identity_provider.client_secret_name: is not a setting of an SAML provider; drop it",
+    ),
+    file_case(
+        "idp-oidc-http-issuer",
+        "identity_provider: {type: oidc, name: EntraID, issuer: 'http://login.example.com', client_id: a, "
+        "client_secret_name: s}\n" + ONE_TEAM,
+        "teams.yaml: identity_provider.issuer: 'http://login.example.com' must be an absolute https URL",
+    ),
+    file_case(
+        "idp-groups-without-provider",
+        ONE_TEAM + "    idp_groups: [data-scientists]\n",
+        "teams.yaml: teams[0] (team1).idp_groups: has no effect without an identity_provider",
+    ),
 ]
 
 

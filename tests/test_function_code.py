@@ -84,3 +84,13 @@ def test_old_stagings_of_a_function_are_removed_once_stale(roots: Path) -> None:
     function_code.staged_code.cache_clear()
     second = function_code.staged_code("fn")
     assert {p.name for p in (roots / "build").iterdir()} == {second.name, recent.name}
+
+
+def test_generated_files_sit_beside_the_handler_and_count_in_the_hash(roots: Path) -> None:
+    plain = function_code.staged_code("fn")
+    with_data = function_code.staged_code("fn", (("mapping.json", '{"a": ["g1"]}'),))
+    changed = function_code.staged_code("fn", (("mapping.json", '{"a": ["g2"]}'),))
+    assert len({plain, with_data, changed}) == 3
+    assert (with_data / "mapping.json").read_text() == '{"a": ["g1"]}'
+    with pytest.raises(ValueError, match=r"generated files \['handler.py'\] would replace"):
+        function_code.staged_code("fn", (("handler.py", "x = 1"),))

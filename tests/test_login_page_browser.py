@@ -35,12 +35,17 @@ QUIET_SECONDS = 1.5
 TIMEOUT_MS = 10_000
 
 
-@pytest.fixture(scope="module")
-def world():
+def started_world(factory):
+    """The stand-ins `factory` starts, around the built page (a module fixture's body)."""
     if not (contract.PAGE_DIST / "index.html").is_file():
         pytest.fail("login_page/dist/index.html is missing: `make test` builds the page (node login_page/build.mjs)")
-    with stand_ins.login_world() as started:
+    with factory() as started:
         yield started
+
+
+@pytest.fixture(scope="module")
+def world():
+    yield from started_world(stand_ins.login_world)
 
 
 @pytest.fixture(scope="module")

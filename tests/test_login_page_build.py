@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from studio_constructs import login_page_contract as contract
+from studio_runtime.contracts.pre_token_generation import OVERAGE_CLAIM
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "login_page"
@@ -184,6 +185,33 @@ def test_page_reads_the_config_keys_and_asks_for_the_scopes_of_the_contract():
     assert tuple(js_strings(keys)) == contract.CONFIG_KEYS
     [scopes] = re.findall(r"const SCOPES = \[([^\]]*)\]", source("auth.js"))
     assert tuple(js_strings(scopes)) == contract.SCOPES
+
+
+def test_page_reads_the_optional_config_keys_and_the_overage_claim_of_the_contracts():
+    [keys] = re.findall(r"const OPTIONAL_CONFIG_KEYS = \[([^\]]*)\]", source("config.js"))
+    assert tuple(js_strings(keys)) == contract.OPTIONAL_CONFIG_KEYS
+    [claim] = re.findall(r'const OVERAGE_CLAIM = "([^"]*)"', source("auth.js"))
+    assert claim == OVERAGE_CLAIM
+
+
+CONFIG = {"apiUrl": "https://api.example/prod/", "cognitoDomain": "https://auth.example", "clientId": "c",
+          "issuer": "https://cognito-idp.example/pool"}
+
+
+@pytest.mark.parametrize(("identity_provider", "parsed"), [
+    (None, None), ("EntraID", "EntraID"), ("Okta-Corp.1", "Okta-Corp.1"), ("x" * 32, "x" * 32),
+    ("", "invalid"), ("Entra ID", "invalid"), ("_Entra", "invalid"), ("Entra_", "invalid"), ("x" * 33, "invalid"),
+    (42, "invalid"),
+])
+def test_identity_provider_in_config_is_a_provider_name_or_refused(identity_provider, parsed):
+    """Cognito's ProviderName rule; anything else is a page not set up correctly, not a guess."""
+    raw = CONFIG if identity_provider is None else {**CONFIG, "identityProvider": identity_provider}
+    script = ("import { parseConfig, ConfigInvalid } from './src/config.js';"
+              "try { console.log(JSON.stringify(parseConfig(JSON.parse(process.argv[1])).identityProvider)); }"
+              "catch (e) { console.log(e instanceof ConfigInvalid ? '\"invalid\"' : `unexpected ${e}`); }")
+    result = subprocess.run([str(NODE), "--input-type=module", "-e", script, json.dumps(raw)],
+                            cwd=PAGE, capture_output=True, text=True, check=True)
+    assert json.loads(result.stdout) == parsed
 
 
 def test_tokens_stay_out_of_local_storage():

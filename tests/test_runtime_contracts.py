@@ -41,7 +41,12 @@ CONTRACTS = contract_modules()
 BY_CODE_DIR = {module.CODE_DIR: module for module in CONTRACTS}
 BY_RESOURCE_TYPE = {module.RESOURCE_TYPE: module for module in CONTRACTS if hasattr(module, "RESOURCE_TYPE")}
 # The default platform (demo user) and the example teams file (budgets, mirrors, several teams).
-VARIANTS = {"default": {}, "teams-file": {"teams_file": "teams.example.yaml", "domain_name": None}}
+VARIANTS = {
+    "default": {},
+    "teams-file": {"teams_file": "teams.example.yaml", "domain_name": None},
+    # The pre-token-generation trigger exists only with an identity provider.
+    "identity-provider": {"teams_file": "tests/teams_identity_provider.yaml", "domain_name": None},
+}
 
 
 @functools.lru_cache(maxsize=None)

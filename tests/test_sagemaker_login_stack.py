@@ -49,8 +49,10 @@ def test_client_code_grant_openid_postman_callback(login):
     assert client["CallbackURLs"] == ["https://oauth.pstmn.io/v1/browser-callback"]
     assert client["EnableTokenRevocation"] is True
     assert client["AccessTokenValidity"] == 60
-    # Exactly as before the login page: no explicit auth flows, no logout URLs.
-    assert "ExplicitAuthFlows" not in client and "LogoutURLs" not in client
+    # Hosted UI only: without explicit flows Cognito would also allow SRP sign-in, whose tokens
+    # may change the user's own attributes (an IdP's mapped groups among them).
+    assert client["ExplicitAuthFlows"] == ["ALLOW_REFRESH_TOKEN_AUTH"]
+    assert "LogoutURLs" not in client
 
 
 def test_outputs_keep_sample_names_and_never_the_secret(login):

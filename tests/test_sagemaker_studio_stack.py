@@ -127,7 +127,12 @@ def test_execution_role_name_and_trust(template):
             "RoleName": f"{TEAM}-sagemaker-execution-role",
             "AssumeRolePolicyDocument": {
                 "Statement": [
-                    {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}}
+                    {
+                        # SetSourceIdentity: the domain's ExecutionRoleIdentityConfig names the user profile.
+                        "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"],
+                        "Effect": "Allow",
+                        "Principal": {"Service": "sagemaker.amazonaws.com"},
+                    }
                 ]
             },
         },

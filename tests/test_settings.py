@@ -22,10 +22,10 @@ from studio_platform.settings_types import DEFAULT_INSTANCE_TYPES
 CONTEXT = {"region": "eu-central-1", "account": "111111111111"}
 
 
-def test_a_team_has_exactly_the_settings_plus_its_name():
+def test_a_team_has_exactly_the_settings_plus_its_name_and_idp_groups():
     settings = {field.name for field in dataclasses.fields(TeamSettings)}
-    assert {field.name for field in dataclasses.fields(TeamConfig)} == settings | {"name"}
-    assert {field.name for field in dataclasses.fields(TeamEntry)} == settings | {"name"}
+    assert {field.name for field in dataclasses.fields(TeamConfig)} == settings | {"name", "idp_groups"}
+    assert {field.name for field in dataclasses.fields(TeamEntry)} == settings | {"name", "idp_groups"}
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,7 @@ def flag_lines(model, **values) -> list[str]:
 
 def test_an_unknown_field_is_the_one_line_where_a_required_one_is_also_missing():
     assert file_lines({"team": [{"name": "team1"}]}) == [
-        "f: team: is not a known field (did you mean 'teams'?); allowed fields: defaults, retired_teams, teams"
+        "f: team: is not a known field (did you mean 'teams'?); allowed fields: defaults, identity_provider, retired_teams, teams"
     ]
 
 

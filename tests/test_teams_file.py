@@ -266,16 +266,19 @@ def test_schema_is_valid_and_agrees_with_the_code():
     assert definitions["user_profiles"]["items"]["pattern"] == names.SAGEMAKER_NAME_PATTERN.pattern
     assert definitions["idle_timeout_minutes"]["maximum"] == NATIVE_IDLE_MAX_MINUTES
     assert definitions["retention"]["enum"] == ["retain", "destroy"]
-    # The team and the defaults accept the same settings, and those are TeamConfig's fields.
+    # The team and the defaults accept the same settings, and those are TeamConfig's fields; a
+    # team's own IdP groups are the one exception (a default would put every team behind one group).
     settings = set(TeamConfig.__dataclass_fields__) - {"name"}
     assert set(definitions["team"]["properties"]) - {"name"} == settings
-    assert set(definitions["defaults"]["properties"]) == settings
+    assert set(definitions["defaults"]["properties"]) == settings - {"idp_groups"}
 
 
 def test_every_rule_in_the_schema_has_a_description_to_report():
     def walk(node, at):
         if isinstance(node, dict):
-            if "$ref" not in node and set(node) & {"type", "enum"}:
+            # A `properties` map names fields (identity_provider has one called `type`): not a rule.
+            is_rule = not at.endswith("/properties")
+            if is_rule and "$ref" not in node and set(node) & {"type", "enum"}:
                 assert node.get("description"), f"{at} has no description"
             for key, value in node.items():
                 walk(value, f"{at}/{key}")

@@ -15,6 +15,11 @@ EXAMPLE_TEAMS = str(Path(__file__).resolve().parent.parent / "teams.example.yaml
 VARIANTS = {
     "teams-file": {"teams_file": EXAMPLE_TEAMS, "domain_name": None, "alarm_emails": "ops@example.com"},
     "defaults": {},
+    # The company's IdP: its provider, the pre-token-generation trigger, clients offering it.
+    "identity-provider": {
+        "teams_file": str(Path(__file__).resolve().parent / "teams_identity_provider.yaml"),
+        "domain_name": None,
+    },
     "private-api-three-teams": {
         "api_endpoint_type": "private",
         "cors_origins": "https://portal.example.com",

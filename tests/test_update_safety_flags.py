@@ -8,13 +8,14 @@ the documented breaking changes in update_safety_rules.DOCUMENTED_BREAKING (the 
 
 from __future__ import annotations
 
+import copy
 import re
 
 import pytest
 
 from platform_synth import ROOT
-from update_safety import UPDATED
-from update_safety_rules import Case, assert_safe, flags, plan_case, teams
+from update_safety import UPDATED, plan_update
+from update_safety_rules import Case, assert_safe, flags, loses_state, plan_case, synth_templates, teams
 
 BASE = {"domain_name": "team1,team2"}
 PASSWORD_A, PASSWORD_B = "Rotate-Me.First-2024a", "Rotate-Me.Second-2025b"
@@ -141,3 +142,33 @@ def test_every_readme_flag_has_a_case():
     documented = readme_flags()
     assert "vpc-cidr" in documented and "teams-file" in documented  # the table was found and read
     assert documented - NOT_DAY_TWO <= set(FLAG_CASES), f"no case for {sorted(documented - NOT_DAY_TWO - set(FLAG_CASES))}"
+
+
+def without_identity_settings(templates: dict[str, dict]) -> dict[str, dict]:
+    """The templates as the release before issue 12 deployed them: no IdP attributes in the pool,
+    no identity config on the domains, no SetSourceIdentity in the execution roles' trust."""
+    old = copy.deepcopy(templates)
+    for template in old.values():
+        for resource in template.get("Resources", {}).values():
+            properties = resource.get("Properties", {})
+            if resource["Type"] == "AWS::Cognito::UserPool":
+                properties.pop("Schema", None)
+            elif resource["Type"] == "AWS::SageMaker::Domain":
+                properties["DomainSettings"].pop("ExecutionRoleIdentityConfig")
+            elif resource["Type"] == "AWS::IAM::Role":
+                for statement in properties["AssumeRolePolicyDocument"]["Statement"]:
+                    if statement["Action"] == ["sts:AssumeRole", "sts:SetSourceIdentity"]:
+                        statement["Action"] = "sts:AssumeRole"
+    return old
+
+
+def test_upgrading_to_the_identity_settings_replaces_nothing():
+    """Deploying this release over the previous one: the pool gains two custom attributes, every
+    domain its identity config, every execution role a trust action; all updates in place."""
+    after = synth_templates(flags(**BASE)(None))
+    before = without_identity_settings(after)
+    assert before != after  # the edit found what this release adds
+    plan = plan_update(before, after, region="eu-central-1")
+    changed = {(c.resource_type, c.action) for c in plan.changes}
+    assert {("AWS::Cognito::UserPool", UPDATED), ("AWS::SageMaker::Domain", UPDATED), ("AWS::IAM::Role", UPDATED)} <= changed
+    assert not [str(c) for c in plan.changes if loses_state(c)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from studio_platform.teams_file import teams_schema
-from update_safety_rules import DELETE, Case, assert_safe, edit, edits, example_teams, teams
+from update_safety_rules import DELETE, Case, ContextBuilder, assert_safe, edit, edits, example_teams, teams
 
 BUDGET = {"monthly_limit_usd": 2000, "thresholds_percent": [80, 100], "emails": ["finops@example.com"]}
 DEFAULT_BUDGET = edit("defaults", "budget", BUDGET)
@@ -100,7 +100,47 @@ TEAM_SET_CASES = [
         teams=("churn-poc",),
     ),
 ]
-CASES = TEAM_CASES + DEFAULTS_CASES + TEAM_SET_CASES
+OIDC_PROVIDER = {
+    "type": "oidc",
+    "name": "EntraID",
+    "issuer": "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0",
+    "client_id": "11111111-2222-3333-4444-555555555555",
+    "client_secret_name": "studio/entra-client-secret",
+}
+SAML_PROVIDER = {
+    "type": "saml",
+    "name": "EntraID",
+    "metadata_url": "https://login.microsoftonline.com/tenant/federationmetadata/2007-06/federationmetadata.xml",
+}
+
+
+def with_provider(provider: dict, *steps) -> ContextBuilder:
+    def apply(document: dict) -> None:
+        document["identity_provider"] = dict(provider)
+        for step in steps:
+            step(document)
+
+    return teams(apply)
+
+
+# Connecting the company's IdP touches the login stack only (provider, trigger, clients): the
+# pool's custom attributes exist from the first deploy, so nothing is replaced. A team's IdP
+# groups live in the trigger's code: a new code asset, no template change.
+_provider_added = Case(id="identity_provider-added", before=teams(), after=with_provider(OIDC_PROVIDER))
+IDENTITY_CASES = [
+    _provider_added,
+    reverse(_provider_added, "identity_provider-removed"),
+    Case(id="identity_provider-oidc-to-saml", before=with_provider(OIDC_PROVIDER), after=with_provider(SAML_PROVIDER)),
+    Case(
+        id="team-idp_groups-set",
+        before=with_provider(OIDC_PROVIDER),
+        after=with_provider(OIDC_PROVIDER, edit("vision", "idp_groups", ["7f1c2a9e-5b1d-4c3e-9a8f-0123456789ab"])),
+        # Only the trigger's code asset differs (an in-place code update, masked when templates
+        # are compared): no resource, and no team stack, changes.
+        changes_something=False,
+    ),
+]
+CASES = TEAM_CASES + DEFAULTS_CASES + TEAM_SET_CASES + IDENTITY_CASES
 
 
 @pytest.fixture(scope="module")

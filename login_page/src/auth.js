@@ -40,10 +40,30 @@ export function isSigninCallback(url) {
   return params.has("state") && (params.has("code") || params.has("error"));
 }
 
-/** Navigates to the hosted UI; `state` comes back with the user after the callback. */
-export async function signIn(manager, state) {
+/**
+ * Navigates to sign-in; `state` comes back with the user after the callback. With an identity
+ * provider, Cognito sends the user straight on to it (`identity_provider`); without one, the
+ * hosted UI's own form (local accounts), asking again even when a session exists (`prompt`), so a
+ * break-glass user is not signed in as the company account the session already knows.
+ */
+export async function signIn(manager, state, { identityProvider = null } = {}) {
   await manager.removeUser();
-  await manager.signinRedirect({ state });
+  const where = identityProvider ? { extraQueryParams: { identity_provider: identityProvider } } : {};
+  if (!identityProvider && state.local) where.prompt = "login";
+  await manager.signinRedirect({ state, ...where });
+}
+
+/** A user who came through the identity provider: Cognito names them "<provider>_<id>". */
+export function isFederated(claims, identityProvider) {
+  return Boolean(identityProvider) && String(claims.username ?? "").startsWith(`${identityProvider}_`);
+}
+
+// Added to the access token by the pre-token-generation trigger (studio_runtime/contracts/
+// pre_token_generation.py OVERAGE_CLAIM) when the IdP sent a link instead of the user's groups.
+const OVERAGE_CLAIM = "studio:groups_overage";
+
+export function hasGroupsOverage(claims) {
+  return claims[OVERAGE_CLAIM] === "true";
 }
 
 /**

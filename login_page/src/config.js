@@ -1,6 +1,10 @@
 // The deployment's values come from /config.json, written next to the page at deploy time
 // (studio_constructs/login_page_contract.py CONFIG_KEYS); nothing about a deployment is built in.
 const CONFIG_KEYS = ["apiUrl", "cognitoDomain", "clientId", "issuer"];
+// Optional: identityProvider, the user pool's name of the corporate identity provider.
+const OPTIONAL_CONFIG_KEYS = ["identityProvider"];
+// Cognito's ProviderName: 1 to 32 characters, no whitespace, not starting or ending with "_".
+const PROVIDER_NAME = /^[^_\s](?:\S{0,30}[^_\s])?$/u;
 
 export class ConfigUnreachable extends Error {}
 export class ConfigInvalid extends Error {}
@@ -39,7 +43,16 @@ export function parseConfig(raw) {
     cognitoDomain: raw.cognitoDomain.replace(/\/+$/, ""),
     clientId: raw.clientId,
     issuer: raw.issuer,
+    [OPTIONAL_CONFIG_KEYS[0]]: identityProviderOf(raw[OPTIONAL_CONFIG_KEYS[0]]),
   };
+}
+
+function identityProviderOf(value) {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "string" || !PROVIDER_NAME.test(value)) {
+    throw new ConfigInvalid("config.json: identityProvider is not a user pool provider name");
+  }
+  return value;
 }
 
 function isHttpUrl(text) {

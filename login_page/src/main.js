@@ -2,10 +2,14 @@
 // user's teams in the access token, and open the chosen team's Studio through the presign API.
 import "./style.css";
 import { ConfigInvalid, loadConfig } from "./config.js";
-import { accessTokenClaims, createUserManager, isSigninCallback, signIn, signOut, teamsOf } from "./auth.js";
+import {
+  accessTokenClaims, createUserManager, hasGroupsOverage, isFederated, isSigninCallback, signIn, signOut, teamsOf,
+} from "./auth.js";
 import { requestStudioUrl } from "./api.js";
-import { CONFIG_INVALID, CONFIG_UNREACHABLE, NO_TEAM, messageFor, signinFailed } from "./messages.js";
-import { clearMessage, hidePicker, setBusy, setStatus, showMessage, showPicker, showSignedIn } from "./view.js";
+import { CONFIG_INVALID, CONFIG_UNREACHABLE, GROUPS_OVERAGE, NO_TEAM, messageFor, signinFailed } from "./messages.js";
+import {
+  clearMessage, hidePicker, offerLocalAccount, setBusy, setStatus, showMessage, showPicker, showSignedIn,
+} from "./view.js";
 import { readLastTeam, rememberTeam } from "./last-team.js";
 
 // A profile the API is still creating: retry by itself this often, then say so and stop.
@@ -25,8 +29,17 @@ async function start() {
     return;
   }
   const manager = createUserManager(config);
-  const signedIn = await signedInUser(manager);
+  const signedIn = await signedInUser(config, manager);
   if (signedIn) new Session(config, manager, signedIn.user, signedIn.state).begin();
+}
+
+// `/?account=local` (the "Sign in with a local account" link): the hosted UI's own form, for
+// break-glass and demo users, when the page otherwise sends everyone to the company's IdP.
+const LOCAL_ACCOUNT = { param: "account", value: "local" };
+
+/** How to sign in: through the identity provider, unless there is none or a local account is asked for. */
+function route(config, local) {
+  return { identityProvider: local ? null : config.identityProvider };
 }
 
 /**
@@ -34,9 +47,10 @@ async function start() {
  * way to the hosted UI or shows why sign-in failed. `?team=` asks for that team directly; it
  * survives the trip to sign-in inside the (session-stored) sign-in state, not the URL.
  */
-async function signedInUser(manager) {
+async function signedInUser(config, manager) {
   const url = new URL(window.location.href);
   const requestedTeam = url.searchParams.get("team") || null;
+  const local = Boolean(config.identityProvider) && url.searchParams.get(LOCAL_ACCOUNT.param) === LOCAL_ACCOUNT.value;
   if (isSigninCallback(url)) {
     setStatus("Finishing sign-in…");
     try {
@@ -44,7 +58,8 @@ async function signedInUser(manager) {
       return { user, state: user.state ?? {} };
     } catch (error) {
       console.warn(error);
-      showMessage(signinFailed(error.error_description), { "sign-in": () => signIn(manager, {}) });
+      showMessage(signinFailed(error.error_description), { "sign-in": () => signIn(manager, {}, route(config, false)) });
+      if (config.identityProvider) offerLocalAccount();
       return null;
     } finally {
       // The code and state must not stay in the address bar, the history or a bookmark.
@@ -53,9 +68,10 @@ async function signedInUser(manager) {
   }
   await manager.clearStaleState();
   const user = await manager.getUser();
-  if (user && !user.expired) return { user, state: { team: requestedTeam } };
+  // A stored user is reused, except when a local account is asked for (it may be a company one).
+  if (user && !user.expired && !local) return { user, state: { team: requestedTeam } };
   setStatus("Taking you to sign-in…");
-  await signIn(manager, { team: requestedTeam });
+  await signIn(manager, { team: requestedTeam, local }, route(config, local));
   return null;
 }
 
@@ -70,6 +86,9 @@ class Session {
     this.reauthenticated = Boolean(state.reauth);
     const claims = accessTokenClaims(user.access_token);
     this.teams = teamsOf(claims);
+    this.overage = hasGroupsOverage(claims);
+    // A local user (break-glass) signs in again through the hosted UI's form, never the company IdP.
+    this.local = Boolean(config.identityProvider) && !isFederated(claims, config.identityProvider);
     this.name = user.profile?.email || claims.username || "";
   }
 
@@ -78,10 +97,15 @@ class Session {
     // A requested team goes to the API even when the token lacks it: the API decides and its
     // refusal becomes the message, with the user's own teams beneath it.
     if (this.requestedTeam) return this.open(this.requestedTeam);
-    if (this.teams.length === 0) return showMessage(NO_TEAM, { "sign-in": () => this.signInAgain(null) });
+    if (this.teams.length === 0) return this.explainNoTeam();
     if (this.teams.length === 1) return this.open(this.teams[0]);
     setStatus(`Signed in. You are in ${this.teams.length} teams.`);
     return this.offerTeams({ focus: true });
+  }
+
+  explainNoTeam() {
+    showMessage(this.overage ? GROUPS_OVERAGE : NO_TEAM, { "sign-in": () => this.signInAgain(null) });
+    if (this.config.identityProvider && !this.local) offerLocalAccount();
   }
 
   offerTeams({ focus }) {
@@ -128,12 +152,12 @@ class Session {
       return showMessage(messageFor({ code: "unauthorized" }, team), { "sign-in": () => this.signInAgain(team) });
     }
     setStatus("Your sign-in has expired. Taking you to sign-in…");
-    return signIn(this.manager, { team, reauth: true });
+    return signIn(this.manager, { team, reauth: true, local: this.local }, route(this.config, this.local));
   }
 
   signInAgain(team) {
     setStatus("Taking you to sign-in…");
-    return signIn(this.manager, { team });
+    return signIn(this.manager, { team, local: this.local }, route(this.config, this.local));
   }
 
   signOut() {

@@ -79,6 +79,15 @@ export const NO_TEAM = {
   action: "sign-in",
 };
 
+// The trigger found no groups because Entra ID sent a link to them instead (more groups than a
+// token lists): no team, and only the identity team can fix it, by assigning the groups to the app.
+export const GROUPS_OVERAGE = {
+  text: "Your company account is in too many groups for the sign-in to list them; ask your identity team " +
+    "to assign the Studio groups to the app (so the sign-in sends only those), then sign in again. " +
+    `${PLATFORM_TEAM} and mention “groups overage”.`,
+  action: "sign-in",
+};
+
 export const CONFIG_UNREACHABLE = {
   text: "We cannot reach the Studio sign-in service right now. Check your network or VPN connection, " +
     `then try again. ${PLATFORM_TEAM}.`,

@@ -1,6 +1,7 @@
 // The page's DOM (the browser test relies on these ids): #status announces progress politely,
 // #message (role="alert") holds what went wrong and its button (#retry, #sign-in), the picker is
-// <fieldset id="team-picker"> with one button.team per team, #sign-out appears once signed in.
+// <fieldset id="team-picker"> with one button.team per team, #sign-out appears once signed in,
+// a#local-account (beneath some messages) leads local accounts to the hosted UI's form.
 // Text goes in through textContent only: team names come from the URL and must never become markup.
 
 const byId = (id) => document.getElementById(id);
@@ -62,6 +63,18 @@ export function showPicker(teams, { lastTeam, onPick, focus }) {
   picker.append(legend, list);
   byId("choices").replaceChildren(picker);
   if (focus) list.firstElementChild?.focus();
+}
+
+/** The way in for local (break-glass) accounts, beneath a message, when the page uses a company IdP. */
+export function offerLocalAccount() {
+  const link = document.createElement("a");
+  link.id = "local-account";
+  link.href = "/?account=local";
+  link.textContent = "Sign in with a local account";
+  const paragraph = document.createElement("p");
+  paragraph.className = "local-account";
+  paragraph.append(link);
+  byId("message").append(paragraph);
 }
 
 export function hidePicker() {

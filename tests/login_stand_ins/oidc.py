@@ -90,6 +90,15 @@ class OpenIdProvider:
         )
         urllib.request.urlopen(request, timeout=5).close()
 
+    def set_federation(self, federation: dict[str, Any]) -> None:
+        """The federated identity provider (federation.mjs settings), once its stand-in runs."""
+        request = urllib.request.Request(
+            f"{self.origin}/__stand-in/settings",
+            data=json.dumps({"federation": federation}).encode(),
+            method="POST",
+        )
+        urllib.request.urlopen(request, timeout=5).close()
+
     def stop(self) -> None:
         if self._process.poll() is None:
             self._process.stdin.close()  # the script exits when its stdin ends

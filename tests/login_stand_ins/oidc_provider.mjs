@@ -12,9 +12,12 @@
 // exp, iat (no aud); a public client with PKCE; refresh tokens on every code grant; no consent
 // screen; GET /logout?client_id&logout_uri ends the session and redirects (only to a registered
 // logout URI). What the test inspects: GET /__stand-in/events; POST /__stand-in/settings.
+// With settings.federation, also an OIDC identity provider federated as a user pool does it
+// (federation.mjs): /oauth2/authorize?identity_provider=<name>, /oauth2/idpresponse.
 import http from 'node:http';
 import crypto from 'node:crypto';
 import Provider from 'oidc-provider';
+import { Federation } from './federation.mjs';
 
 const settings = JSON.parse(process.argv[2]);
 const users = new Map(settings.users.map((user) => [user.sub, user]));
@@ -30,6 +33,9 @@ const API_RESOURCE = `${origin}/api`;
 // A fresh signing key per run, as a user pool has its own: nothing signed earlier verifies.
 const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: crypto.randomUUID(), alg: 'RS256', use: 'sig' };
+const federation = new Federation({ settingsOf: () => settings.federation, origin, poolId: settings.poolId, record });
+// interaction uid -> the federated user who came back through /oauth2/idpresponse for it
+const federatedLogins = new Map();
 
 const provider = new Provider(issuer, {
   clients: [{
@@ -52,6 +58,8 @@ const provider = new Provider(issuer, {
   claims: { openid: ['sub', 'cognito:username', 'cognito:groups'], email: ['email', 'email_verified'] },
   cookies: { keys: [crypto.randomBytes(32).toString('hex')] },
   pkce: { required: () => true },
+  // Cognito's authorize parameter that skips the hosted UI for one identity provider.
+  extraParams: ['identity_provider'],
   features: {
     devInteractions: { enabled: false },
     revocation: { enabled: true },
@@ -95,9 +103,13 @@ const provider = new Provider(issuer, {
   async extraTokenClaims(ctx, token) {
     if (token.kind !== 'AccessToken') return undefined;
     const user = users.get(token.accountId);
+    // With a federated IdP, the user pool has the pre-token-generation trigger: it runs for every user.
+    const decision = federation.settings.triggerUrl
+      ? await federation.tokenDecision(user, ctx.oidc.params.grant_type)
+      : { groups: user.groups, accessClaims: {} };
     // Cognito leaves cognito:groups out of the token of a user in no group.
-    const groups = user.groups.length ? { 'cognito:groups': user.groups } : {};
-    return { username: user.username, token_use: 'access', ...groups };
+    const groups = decision.groups.length ? { 'cognito:groups': decision.groups } : {};
+    return { ...decision.accessClaims, username: user.username, token_use: 'access', ...groups };
   },
   async findAccount(ctx, sub) {
     const user = users.get(sub);
@@ -151,6 +163,17 @@ function send(res, status, body, type = 'text/html; charset=utf-8') {
 
 async function interaction(req, res, url) {
   const details = await provider.interactionDetails(req, res);
+  if (url.pathname.endsWith('/federated')) return finishFederated(req, res, details.uid);
+  const identityProvider = details.params.identity_provider;
+  if (identityProvider) {
+    if (identityProvider !== federation.settings.providerName) {
+      record('unknown_identity_provider', { identityProvider });
+      return send(res, 400, `<!doctype html><title>Error</title><link rel="icon" href="data:,"><h1 id="oidc-error">Login option is not available.</h1>`);
+    }
+    record('federate', { identityProvider });
+    res.writeHead(302, { Location: federation.authorizeUrl(details.uid) });
+    return res.end();
+  }
   if (req.method === 'GET') return send(res, 200, loginForm(details.uid));
   const form = await formBody(req);
   const user = [...users.values()].find((candidate) => candidate.username === form.get('username'));
@@ -160,6 +183,24 @@ async function interaction(req, res, url) {
   }
   record('login', { username: user.username, path: url.pathname });
   return provider.interactionFinished(req, res, { login: { accountId: user.sub } }, { mergeWithLastSubmission: false });
+}
+
+// The IdP's code arrives here; the interaction's cookie only reaches /interaction/<uid>/..., so the
+// login finishes there, for the user the trigger has just shaped.
+async function idpResponse(req, res, url) {
+  const { uid, user } = await federation.complete(url);
+  users.set(user.sub, user);
+  federatedLogins.set(uid, user.sub);
+  res.writeHead(302, { Location: `/interaction/${uid}/federated` });
+  res.end();
+}
+
+async function finishFederated(req, res, uid) {
+  const accountId = federatedLogins.get(uid);
+  federatedLogins.delete(uid);
+  if (!accountId) return send(res, 400, 'no federated sign-in for this interaction', 'text/plain');
+  record('login', { username: users.get(accountId).username, path: `/interaction/${uid}/federated` });
+  return provider.interactionFinished(req, res, { login: { accountId } }, { mergeWithLastSubmission: false });
 }
 
 // Cognito's logout endpoint: the client's registered logout URI only, then the session is gone.
@@ -197,6 +238,7 @@ server.on('request', async (req, res) => {
     if (control) return await control(req, res);
     if (url.pathname.startsWith('/interaction/')) return await interaction(req, res, url);
     if (url.pathname === '/logout' && req.method === 'GET') return await logout(req, res, url);
+    if (url.pathname === '/oauth2/idpresponse') return await idpResponse(req, res, url);
     return callback(req, res);
   } catch (error) {
     record('stand_in_error', { message: String(error) });
