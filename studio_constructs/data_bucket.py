@@ -10,6 +10,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from studio_constructs.buckets import PRIVATE_SSE_S3
 from studio_constructs.checkov import skip_cdk_singleton_handler_checks, skip_checkov
 from studio_constructs.nag import acknowledge, finding_ref, ignore_cdk_provider_lint
 
@@ -44,11 +45,7 @@ class TeamDataBucket(Construct):
         self.access_log_bucket = s3.Bucket(
             self,
             "AccessLogBucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=True,
+            **PRIVATE_SSE_S3,
             removal_policy=removal_policy,
             auto_delete_objects=destroy,
             lifecycle_rules=[s3.LifecycleRule(id="ExpireAccessLogs", expiration=cdk.Duration.days(365))],

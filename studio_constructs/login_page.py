@@ -21,6 +21,7 @@ from aws_cdk import aws_s3_deployment as s3_deployment
 from constructs import Construct
 
 from studio_constructs import login_page_contract as contract
+from studio_constructs.buckets import PRIVATE_SSE_S3
 from studio_constructs.checkov import skip_cdk_singleton_handler_checks, skip_checkov_checks
 from studio_constructs.login_page_accepted import (
     accept_bucket_deployment_findings,
@@ -76,11 +77,7 @@ class LoginPage(Construct):
         self.bucket = s3.Bucket(
             self,
             "Bucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=True,
+            **PRIVATE_SSE_S3,
             server_access_logs_bucket=self.access_log_bucket,
             server_access_logs_prefix="s3/",
             # Only build output lives here, deployed again by every `cdk deploy`.
