@@ -63,6 +63,7 @@ ROLE_PREFIXES = {
     "teardown": ("infrastructure-stack", "DomainTeardownProviderHandlerRole"),
     "lifecycle": ("infrastructure-stack", "LifecycleConfigProviderHandlerRole"),
     "password": ("cognito-user-stack", "DemoUserPasswordProviderHandlerRole"),
+    "page": ("sagemaker-login-stack", "LoginPageDeploymentRole"),
 }
 
 
@@ -89,12 +90,30 @@ PASSWORD_ROWS = [
      f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{REGION}_0ther0000", {}, DENY),
     ("password: create users", "password", "cognito-idp:AdminCreateUser", "<user pool>", {}, DENY),
 ]
+# The login page's deployment: its own bucket and distribution only ("<page bucket>", "<distribution>").
+PAGE_ROWS = [
+    ("page: write a page file", "page", "s3:PutObject", "<page bucket>/index.html", {}, ALLOW),
+    ("page: write into a team's data bucket", "page", "s3:PutObject",
+     "arn:aws:s3:::team1-eu-central-1-111111111111/x", {}, DENY),
+    ("page: invalidate the login page", "page", "cloudfront:CreateInvalidation", "<distribution>", {}, ALLOW),
+    ("page: invalidate another distribution", "page", "cloudfront:CreateInvalidation",
+     f"arn:aws:cloudfront::{ACCOUNT}:distribution/EOTHERDIST0000", {}, DENY),
+]
 
 
 def placeholders(platform: Platform) -> dict[str, str]:
     (secret,) = [platform.arn(s, lid) for s, lid, _ in platform.resources("AWS::SecretsManager::Secret")]
     (pool,) = [platform.arn(s, lid) for s, lid, _ in platform.resources("AWS::Cognito::UserPool")]
-    return {"<secret>": secret, "<user pool>": pool}
+    (page_bucket,) = [
+        platform.arn(s, lid) for s, lid, _ in platform.resources("AWS::S3::Bucket") if lid.startswith("LoginPageBucket")
+    ]
+    ((stack, distribution, _),) = list(platform.resources("AWS::CloudFront::Distribution"))
+    return {
+        "<secret>": secret,
+        "<user pool>": pool,
+        "<page bucket>": page_bucket,
+        "<distribution>": f"arn:aws:cloudfront::{ACCOUNT}:distribution/{platform.physical_id(stack, distribution)}",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -105,17 +124,25 @@ def outcomes(platform):
             name=name,
             role=role(platform, short),
             action=action,
-            resource=arns.get(resource, resource),
+            resource=_placed(arns, resource),
             context=context,
             expected=expected,
         )
-        for name, short, action, resource, context, expected in ROWS + PASSWORD_ROWS
+        for name, short, action, resource, context, expected in ROWS + PASSWORD_ROWS + PAGE_ROWS
     ]
     results = evaluate(cases)
     return {case.name: (case, results[case.name]) for case in cases}
 
 
-@pytest.mark.parametrize("name", [row[0] for row in ROWS + PASSWORD_ROWS])
+def _placed(arns: dict[str, str], resource: str) -> str:
+    """`resource` with its placeholder (a whole ARN, or one followed by a path) replaced."""
+    for placeholder, arn in arns.items():
+        if resource.startswith(placeholder):
+            return arn + resource[len(placeholder):]
+    return resource
+
+
+@pytest.mark.parametrize("name", [row[0] for row in ROWS + PASSWORD_ROWS + PAGE_ROWS])
 def test_decision(outcomes, name):
     case, outcome = outcomes[name]
     check(case, outcome)
