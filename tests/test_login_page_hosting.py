@@ -12,7 +12,7 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
-from platform_synth import default_context, synth_platform
+from platform_synth import default_context, platform_app, synth_platform
 
 from studio_constructs import login_page_contract as contract
 from studio_constructs.login_page import LoginPage
@@ -55,12 +55,8 @@ def login() -> dict:
 @pytest.fixture(scope="module")
 def custom(tmp_path_factory) -> tuple[dict, Path]:
     """The custom-domain variant, synthesized into a directory of our own (config.json is an asset there)."""
-    from app import wire_platform
-
-    context = default_context(**CUSTOM)
     outdir = tmp_path_factory.mktemp("cdk.out")
-    app = cdk.App(context=context, outdir=str(outdir))
-    wire_platform(app, load_platform_config(app.node.try_get_context, keys=[k for k, v in context.items() if v is not None]))
+    app, _ = platform_app(default_context(**CUSTOM), outdir=str(outdir))
     assembly = app.synth()
     return assembly.get_stack_by_name(STACK).template, outdir
 

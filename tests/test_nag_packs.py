@@ -14,7 +14,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_lambda as lambda_
 from cdk_nag import AwsSolutionsChecks, ServerlessChecks
-from platform_synth import ROOT, default_context
+from platform_synth import ROOT, default_context, platform_app
 
 from studio_constructs import python_function
 from studio_constructs.checkov import MIN_REASON_LENGTH
@@ -55,14 +55,8 @@ def acknowledged(report: dict, pack: str) -> list[dict]:
 @pytest.fixture(scope="module")
 def platform_report(tmp_path_factory) -> dict:
     """The platform with its default flags plus alarm e-mails (their subscriptions have a finding)."""
-    from app import wire_platform
-    from studio_platform.config import load_platform_config
-
     outdir = tmp_path_factory.mktemp("cdk.out")
-    context = default_context(alarm_emails="ops@example.com")
-    app = cdk.App(context=context, outdir=str(outdir))
-    given = [key for key, value in context.items() if value is not None]
-    wire_platform(app, load_platform_config(app.node.try_get_context, keys=given))
+    app, _ = platform_app(default_context(alarm_emails="ops@example.com"), outdir=str(outdir))
     return synth_report(app, outdir)
 
 

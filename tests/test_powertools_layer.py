@@ -9,9 +9,8 @@ from pathlib import Path
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk.assertions import Template
 
-from platform_synth import default_context
+from platform_synth import default_context, resource_of, wired_platform
 from studio_constructs.powertools_layer import (
     POWERTOOLS_LAYER_VERSION,
     POWERTOOLS_VERSION,
@@ -28,24 +27,18 @@ def test_the_tests_run_the_layers_release() -> None:
 
 
 def test_every_python_function_has_the_layer_for_its_runtime_and_architecture() -> None:
-    from app import wire_platform
     from studio_constructs.python_function import PythonFunction
-    from studio_platform.config import load_platform_config
 
     context = default_context()
-    app = cdk.App(context=context)
-    wire_platform(app, load_platform_config(app.node.try_get_context, keys=[k for k, v in context.items() if v is not None]))
+    app, _ = wired_platform(context)
     expected = (
         f"arn:aws:lambda:eu-central-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python314-arm64:"
         f"{POWERTOOLS_LAYER_VERSION}"
     )
     # Ours only: aws-cdk-lib's own functions (providers, BucketDeployment) bring their own code.
     ours = [node for node in app.node.find_all() if isinstance(node, PythonFunction)]
-    templates: dict[str, dict] = {}
     for node in ours:
-        stack = cdk.Stack.of(node)
-        resources = templates.setdefault(stack.stack_name, Template.from_stack(stack).to_json()["Resources"])
-        properties = resources[stack.resolve(stack.get_logical_id(node.function.node.default_child))]["Properties"]
+        properties = resource_of(context, node.function.node.default_child)["Properties"]
         assert (properties["Runtime"], properties["Architectures"]) == ("python3.14", ["arm64"])
         assert properties["Layers"] == [expected]
     assert len(ours) >= 6

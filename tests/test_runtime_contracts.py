@@ -14,10 +14,9 @@ from types import ModuleType
 
 import aws_cdk as cdk
 import pytest
-from aws_cdk.assertions import Template
 
 import studio_runtime.contracts as contracts_package
-from platform_synth import default_context
+from platform_synth import default_context, resource_of, wired_platform
 from studio_constructs.python_function import PythonFunction
 
 FRAMEWORK_PROPERTIES = {"ServiceToken"}
@@ -52,31 +51,19 @@ VARIANTS = {
 @functools.lru_cache(maxsize=None)
 def synthesized(variant: str) -> tuple[list[tuple[str, dict]], list[tuple[str, dict]]]:
     """(code dir, environment) of every Python function and (type, properties) of every custom resource."""
-    from app import wire_platform
-    from studio_platform.config import load_platform_config
-
     context = default_context(**VARIANTS[variant])
-    app = cdk.App(context=context)
-    wire_platform(app, load_platform_config(app.node.try_get_context, keys=[k for k, v in context.items() if v is not None]))
-    templates: dict[str, dict] = {}
-
-    def resource(node) -> dict:
-        stack = cdk.Stack.of(node)
-        if stack.stack_name not in templates:
-            templates[stack.stack_name] = Template.from_stack(stack).to_json()["Resources"]
-        return templates[stack.stack_name][stack.resolve(stack.get_logical_id(node))]
-
+    app, _ = wired_platform(context)
     functions, custom = [], []
     for node in app.node.find_all():
         if isinstance(node, PythonFunction):
-            properties = resource(node.function.node.default_child)["Properties"]
+            properties = resource_of(context, node.function.node.default_child)["Properties"]
             functions.append((node.code_dir, properties.get("Environment", {}).get("Variables", {})))
         elif (
             isinstance(node, cdk.CfnResource)
             and node.cfn_resource_type.startswith("Custom::")
             and node.cfn_resource_type not in AWS_CDK_RESOURCE_TYPES
         ):
-            custom.append((node.cfn_resource_type, resource(node).get("Properties", {})))
+            custom.append((node.cfn_resource_type, resource_of(context, node).get("Properties", {})))
     return functions, custom
 
 
