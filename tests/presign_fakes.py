@@ -28,6 +28,21 @@ USERNAME = "Alice.Smith+ds@example.com"
 PRESIGNED_URL = "https://d-team1abcdef0.studio.eu-central-1.sagemaker.aws/auth?token=SECRET-LOGIN-TOKEN-123"
 ACCESS_TOKEN = "eyJraWQiOiJTRUNSRVQtQUNDRVNTLVRPS0VOIn0.payload.signature"
 
+# The caller's team as ListDomains reports it, and the tags of the profile the caller owns.
+TEAM1 = [(DOMAIN_ID, DOMAIN_NAME, "InService")]
+OWN_TAGS = {"DomainName": DOMAIN_NAME, "CognitoSub": SUB, "CognitoUsername": USERNAME}
+
+
+def own_profile_name() -> str:
+    """The caller's UserProfileName, by the function's own rule (loads the function first)."""
+    from lambda_loader import load_lambda_module
+
+    load_lambda_module("presign_url_generator", "handler")
+    from presign.identity import profile_name_for
+
+    return profile_name_for(username=USERNAME, sub=SUB)
+
+
 _MODEL = botocore.session.get_session().get_service_model("sagemaker")
 _PAGINATORS = botocore.session.get_session().get_paginator_model("sagemaker")
 

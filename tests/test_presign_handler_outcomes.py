@@ -5,14 +5,23 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 from lambda_loader import load_lambda_module
-from presign_fakes import aws, DOMAIN_ID, SUB, USERNAME, body_of, headers_of, make_context, make_event
+from presign_fakes import (  # aws: shared fixture
+    OWN_TAGS,
+    TEAM1,
+    aws,
+    DOMAIN_ID,
+    SUB,
+    USERNAME,
+    body_of,
+    headers_of,
+    make_context,
+    make_event,
+    own_profile_name,
+)
 
 handler_module = load_lambda_module("presign_url_generator", "handler")
-from presign.identity import profile_name_for  # noqa: E402  (importable once the function is loaded)
 
-PROFILE = profile_name_for(username=USERNAME, sub=SUB)
-TEAM1 = [(DOMAIN_ID, "team1", "InService")]
-OWN_TAGS = {"DomainName": "team1", "CognitoSub": SUB, "CognitoUsername": USERNAME}
+PROFILE = own_profile_name()
 
 
 def invoke(event):

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from lambda_loader import load_lambda_module
 from presign_fakes import (  # aws: shared fixture
+    OWN_TAGS,
+    TEAM1,
+    own_profile_name,
     aws,
     DOMAIN_ID,
     OTHER_SUB,
@@ -22,9 +25,7 @@ from presign_fakes import (  # aws: shared fixture
 handler_module = load_lambda_module("presign_url_generator", "handler")
 from presign.identity import profile_name_for  # noqa: E402  (importable once the function is loaded)
 
-PROFILE = profile_name_for(username=USERNAME, sub=SUB)
-TEAM1 = [(DOMAIN_ID, "team1", "InService")]
-OWN_TAGS = {"DomainName": "team1", "CognitoSub": SUB, "CognitoUsername": USERNAME}
+PROFILE = own_profile_name()
 FULL_PATH = ["DescribeUserProfile", "ListTags", "CreatePresignedDomainUrl"]
 WARM_PATH = ["CreatePresignedDomainUrl"]
 
