@@ -12,7 +12,7 @@ from typing import Any
 
 @functools.cache
 def aws_client(
-    service: str, *, connect_timeout: float = 5, read_timeout: float = 20, max_attempts: int = 3
+    service: str, *, connect_timeout: float = 5, read_timeout: float = 20, max_attempts: int = 3, keepalive: bool = False
 ) -> Any:
     import boto3  # the runtime's own; imported late so importing the core stays cheap in tests
     from botocore.config import Config
@@ -21,5 +21,7 @@ def aws_client(
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
         retries={"mode": "standard", "total_max_attempts": max_attempts},
+        # A warm container's connection to a service it calls on every request stays open.
+        tcp_keepalive=keepalive,
     )
     return boto3.client(service, config=config)

@@ -22,7 +22,7 @@ SECOND = "second.subscriber@example.com"
 @pytest.fixture
 def stubber(monkeypatch):
     client = boto3.client("budgets", region_name="eu-central-1")
-    monkeypatch.setattr(handler, "_client", client)
+    monkeypatch.setattr(handler, "aws_client", lambda service: client)
     with Stubber(client) as stub:
         yield stub
         stub.assert_no_pending_responses()

@@ -20,6 +20,7 @@ from aws_lambda_powertools.utilities.data_classes import CloudFormationCustomRes
 from budget_alerts.api import BudgetsApi
 from budget_alerts.reconcile import Changes, converge, remove_managed
 from budget_alerts.request import Request
+from studio_runtime.aws_clients import aws_client
 from studio_runtime.contracts.budget_notifications import CODE_DIR, Properties
 from studio_runtime.custom_resource import InvalidProperties, custom_resource_event, parse_properties, run
 from studio_runtime.lambda_time import seconds_left as time_left
@@ -80,25 +81,10 @@ def handle_event(event: Mapping[str, Any], **kwargs: Any) -> dict[str, Any]:
     return handle_request(custom_resource_event(event), **kwargs)
 
 
-_client: Any = None
-
-
-def _budgets_client() -> Any:
-    global _client
-    if _client is None:
-        import boto3
-        from botocore.config import Config
-
-        _client = boto3.client(
-            "budgets", config=Config(connect_timeout=5, read_timeout=20, retries={"mode": "standard"})
-        )
-    return _client
-
-
 @logger.inject_lambda_context(correlation_id_path="RequestId")
 def on_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return run(
         logger,
         event,
-        lambda request: handle_request(request, client=_budgets_client(), seconds_left=time_left(context)),
+        lambda request: handle_request(request, client=aws_client("budgets"), seconds_left=time_left(context)),
     )

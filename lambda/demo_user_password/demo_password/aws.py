@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import boto3
+from studio_runtime.aws_clients import aws_client
 
 # A password file is a few dozen bytes; refuse anything that is clearly not one.
 MAX_PASSWORD_BYTES = 1024
@@ -28,9 +28,9 @@ class AwsClients:
     @classmethod
     def from_environment(cls) -> "AwsClients":
         return cls(
-            s3=boto3.client("s3"),
-            secretsmanager=boto3.client("secretsmanager"),
-            cognito=boto3.client("cognito-idp"),
+            s3=aws_client("s3"),
+            secretsmanager=aws_client("secretsmanager"),
+            cognito=aws_client("cognito-idp"),
         )
 
 
