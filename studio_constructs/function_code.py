@@ -20,6 +20,9 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LAMBDA_ROOT = PROJECT_ROOT / "lambda"
 RUNTIME_CORE = PROJECT_ROOT / "studio_runtime"
+# Project packages a function may carry besides the core (the ordering functions check orders
+# with the settings model itself). Their `.py` files only: no caches, no generated data.
+SHARED_PACKAGES = {"studio_platform": PROJECT_ROOT / "studio_platform"}
 BUILD_ROOT = PROJECT_ROOT / ".build" / "lambda"
 SKIPPED = ("__pycache__", ".pyc", ".pytest_cache")
 # Older stagings of a function are removed once no synth can still be reading them.
@@ -36,15 +39,24 @@ def _files(root: Path, prefix: str) -> list[tuple[str, Path]]:
 
 
 @functools.cache
-def staged_code(code_dir: str, generated: tuple[tuple[str, str], ...] = ()) -> Path:
+def staged_code(
+    code_dir: str, generated: tuple[tuple[str, str], ...] = (), packages: tuple[str, ...] = ()
+) -> Path:
     """The directory holding `lambda/<code_dir>/` and `studio_runtime/`, staged for an asset.
 
     `generated`: (file name, text) pairs the construct writes beside the handler, for data too
-    large for environment variables (Lambda allows 4 KB in all); they count in the hash."""
+    large for environment variables (Lambda allows 4 KB in all); they count in the hash.
+    `packages`: names of SHARED_PACKAGES to add (their Python files)."""
     source = LAMBDA_ROOT / code_dir
-    if (source / RUNTIME_CORE.name).exists():
-        raise ValueError(f"{source}: a function may not have its own {RUNTIME_CORE.name}/, the core is added to it")
+    for name in (RUNTIME_CORE.name, *packages):
+        if (source / name).exists():
+            raise ValueError(f"{source}: a function may not have its own {name}/, the project's is added to it")
+    unknown = sorted(set(packages) - set(SHARED_PACKAGES))
+    if unknown:
+        raise ValueError(f"{source}: {unknown} are not shared packages; known: {sorted(SHARED_PACKAGES)}")
     files = _files(source, "") + _files(RUNTIME_CORE, RUNTIME_CORE.name)
+    for name in packages:
+        files += [(path, file) for path, file in _files(SHARED_PACKAGES[name], name) if path.endswith(".py")]
     clashes = sorted({name for name, _ in generated} & {name for name, _ in files})
     if clashes:
         raise ValueError(f"{source}: generated files {clashes} would replace the function's own")

@@ -7,7 +7,7 @@ layer, and its code with the runtime core (function_code.py; no Docker).
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
@@ -71,10 +71,12 @@ class PythonFunction(Construct):
         role: iam.IRole | None = None,
         no_dead_letter_reason: str = SYNCHRONOUS_INVOCATION_ONLY,
         generated_files: Mapping[str, str] | None = None,
+        packages: Sequence[str] = (),
     ) -> None:
         """`no_dead_letter_reason`: why failed invocations need no dead-letter queue (the
         default fits every function a caller invokes synchronously). `generated_files`: file
-        name -> text written beside the handler (data too large for the environment)."""
+        name -> text written beside the handler (data too large for the environment).
+        `packages`: project packages the function imports besides the core (function_code)."""
         super().__init__(scope, construct_id)
         self.code_dir = code_dir
         source = LAMBDA_ROOT / code_dir
@@ -92,7 +94,9 @@ class PythonFunction(Construct):
             "Function",
             runtime=RUNTIME,
             architecture=ARCHITECTURE,
-            code=lambda_.Code.from_asset(str(staged_code(code_dir, tuple(sorted((generated_files or {}).items()))))),
+            code=lambda_.Code.from_asset(
+                str(staged_code(code_dir, tuple(sorted((generated_files or {}).items())), tuple(packages)))
+            ),
             layers=[powertools_layer(self, runtime=RUNTIME, architecture=ARCHITECTURE)],
             handler=handler,
             description=description,

@@ -34,6 +34,11 @@ SAGEMAKER_NAME_MAX = 63
 # Lifecycle-config names: "<team>-<app segment>-<content hash>" (studio_constructs/lifecycle_content.py).
 LIFECYCLE_APP_SEGMENTS = ("jupyterlab", "codeeditor", "kernelgateway")
 LIFECYCLE_HASH_LENGTH = 8
+# The ordering stack's Cognito groups: who may order a team's domain, and who approves orders.
+# A team is a Cognito group of the same pool, so no team may take these names.
+REQUESTERS_GROUP = "platform-requesters"
+APPROVERS_GROUP = "platform-admins"
+PLATFORM_GROUPS = (REQUESTERS_GROUP, APPROVERS_GROUP)
 # S3 reserves these prefixes for its own bucket types.
 S3_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 
@@ -103,6 +108,10 @@ def check_team_name(name: str, *, where: str, region: str, account: str) -> str:
             f"team name {name!r} is {len(name)} characters; at most {limit} fit in bucket "
             f"{data_bucket_name(name, region, account)!r}, role "
             f"{execution_role_name(name)!r} and lifecycle-config names",
+        )
+    if name in PLATFORM_GROUPS:
+        raise ConfigError(
+            where, f"team name {name!r} is a Cognito group of the ordering API ({', '.join(PLATFORM_GROUPS)}); choose another"
         )
     if name.startswith(S3_RESERVED_PREFIXES):
         raise ConfigError(where, f"team name {name!r} starts with a prefix S3 reserves: {S3_RESERVED_PREFIXES}")

@@ -44,6 +44,7 @@ from studio_platform.settings_types import (
     ApiGatewayAccountRole,
     BudgetEmail,
     CallbackUrl,
+    CognitoGroupSetting,
     CognitoUsername,
     CorsOrigin,
     Distinct,
@@ -147,6 +148,7 @@ class TeamConfig(TeamSettings):
 
     name: str
     idp_groups: IdpGroups = ()
+    cognito_group: CognitoGroupSetting = "stack"
 
     @property
     def entry_groups(self) -> tuple[str, ...]:
@@ -174,6 +176,23 @@ class TeamEntry(TeamSettings):
 
     name: TeamName
     idp_groups: IdpGroups = ()
+    cognito_group: CognitoGroupSetting = "stack"
+
+
+@settings_model("a mapping with the team's `name`, `owner`, `cost_centre`, `budget` and optional settings")
+class TeamOrder:
+    """A team as a requester orders it through the ordering API: the teams file's rules, and
+    the settings a requester may choose (retention, profiles and groups stay the platform's).
+    Validate with context {"region", "account"}, like a TeamEntry."""
+
+    name: TeamName
+    owner: TagValue
+    cost_centre: TagValue
+    budget: BudgetConfig
+    instance_types: InstanceTypes = DEFAULT_INSTANCE_TYPES
+    idle_timeout_minutes: IdleTimeoutMinutes = DEFAULT_IDLE_TIMEOUT_MINUTES
+    pip_index_url: MirrorUrl = None
+    conda_channel_url: MirrorUrl = None
 
 
 # Which fields each protocol needs (the others it refuses): OIDC signs in with a client of the

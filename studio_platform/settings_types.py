@@ -54,6 +54,7 @@ MAX_BUDGET_EMAILS = MAX_EMAIL_SUBSCRIBERS
 EXTENSION_PREFIX = "x-"
 
 Retention = Literal["retain", "destroy"]
+CognitoGroupOwner = Literal["stack", "ordering"]
 ApiEndpointType = Literal["regional", "private"]
 # Who sets the account's API Gateway CloudWatch Logs role: this platform (login stack), or
 # someone else before the first deploy (another platform already owns the account singleton).
@@ -232,6 +233,16 @@ RetentionSetting = TypeAliasType(
         Field(
             description="retain or destroy (what happens to the team's bucket, file system and key when its stack is "
             "deleted)"
+        ),
+    ],
+)
+CognitoGroupSetting = TypeAliasType(
+    "cognito_group",
+    Annotated[
+        CognitoGroupOwner,
+        Field(
+            description="who creates the team's Cognito group: stack (the team's stack, the default) or ordering (the "
+            "ordering workflow created it before the stack, which only uses it)"
         ),
     ],
 )

@@ -20,7 +20,7 @@ from studio_platform.settings import IdentityProviderConfig, TeamConfig, TeamSet
 from studio_platform.settings_types import EXTENSION_PREFIX
 from studio_platform.teams_schema import model_schema, teams_schema
 
-__all__ = ["TeamsFile", "load_teams_file", "read_teams_file", "teams_schema"]
+__all__ = ["TeamsFile", "check_teams_document", "load_teams_file", "read_teams_file", "teams_schema"]
 Location = tuple[Any, ...]
 
 
@@ -51,7 +51,28 @@ def read_teams_file(
     (or in `also_retired`, from -c retired-teams) cannot be a team. Every problem of the file
     is reported, not only the first: into `problems` when given, else raised at the end.
     """
-    document = read_document(path)
+    return check_teams_document(
+        read_document(path),
+        path=path,
+        defaults=defaults,
+        region=region,
+        account=account,
+        also_retired=also_retired,
+        problems=problems,
+    )
+
+
+def check_teams_document(
+    document: Any,
+    *,
+    path: str,
+    defaults: dict[str, Any],
+    region: str,
+    account: str,
+    also_retired: frozenset[str] = frozenset(),
+    problems: Problems | None = None,
+) -> TeamsFile:
+    """read_teams_file for a document already read (`path` names it in every problem)."""
     own = problems is None
     problems = problems or Problems()
     found_before = len(problems.found)

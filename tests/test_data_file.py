@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from studio_platform.data_file import MAX_EXPANDED_NODES, MAX_FILE_BYTES, read_document
+from studio_platform.data_file import MAX_FILE_BYTES, read_document
+from studio_platform.yaml_document import MAX_EXPANDED_NODES
 from studio_platform.errors import ConfigError
 
 LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
