@@ -22,10 +22,11 @@ from studio_platform.settings_types import DEFAULT_INSTANCE_TYPES
 CONTEXT = {"region": "eu-central-1", "account": "111111111111"}
 
 
-def test_a_team_has_exactly_the_settings_plus_its_name_and_idp_groups():
+def test_a_team_has_exactly_the_settings_plus_its_name_and_groups():
     settings = {field.name for field in dataclasses.fields(TeamSettings)}
-    assert {field.name for field in dataclasses.fields(TeamConfig)} == settings | {"name", "idp_groups"}
-    assert {field.name for field in dataclasses.fields(TeamEntry)} == settings | {"name", "idp_groups"}
+    own = {"name", "idp_groups", "cognito_group"}
+    assert {field.name for field in dataclasses.fields(TeamConfig)} == settings | own
+    assert {field.name for field in dataclasses.fields(TeamEntry)} == settings | own
 
 
 @pytest.mark.parametrize(

@@ -267,10 +267,11 @@ def test_schema_is_valid_and_agrees_with_the_code():
     assert definitions["idle_timeout_minutes"]["maximum"] == NATIVE_IDLE_MAX_MINUTES
     assert definitions["retention"]["enum"] == ["retain", "destroy"]
     # The team and the defaults accept the same settings, and those are TeamConfig's fields; a
-    # team's own IdP groups are the one exception (a default would put every team behind one group).
+    # team's own IdP groups and Cognito group are the exceptions (a default would put every team
+    # behind one group, or mark every team's group as the ordering workflow's).
     settings = set(TeamConfig.__dataclass_fields__) - {"name"}
     assert set(definitions["team"]["properties"]) - {"name"} == settings
-    assert set(definitions["defaults"]["properties"]) == settings - {"idp_groups"}
+    assert set(definitions["defaults"]["properties"]) == settings - {"idp_groups", "cognito_group"}
 
 
 def test_every_rule_in_the_schema_has_a_description_to_report():
