@@ -9,14 +9,12 @@ from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_logs as logs
-from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from studio_constructs.policy import Statement, add_statements
-from studio_constructs.checkov import skip_checkov
 from studio_constructs.nag import acknowledge
 from studio_constructs.python_function import PythonFunction
+from studio_constructs.rest_api import attach_web_acl, logged_stage, own_execution_logs
 from studio_platform import names
 from studio_runtime.contracts.presign import (
     CODE_DIR,
@@ -30,7 +28,6 @@ from studio_runtime.contracts.presign import (
 # Well under API Gateway's 29 s integration timeout.
 FUNCTION_TIMEOUT = cdk.Duration.seconds(20)
 URL_EXPIRES_SECONDS = 60
-STAGE_NAME = "prod"
 
 
 class PresignedUrlApi(Construct):
@@ -74,9 +71,6 @@ class PresignedUrlApi(Construct):
         self.function = generator.function
         self._grant_sagemaker(generator.role, stack)
 
-        access_logs = logs.LogGroup(
-            self, "AccessLogs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.RETAIN
-        )
         self.api = apigateway.RestApi(
             self,
             "Api",
@@ -84,49 +78,18 @@ class PresignedUrlApi(Construct):
             description="Presigned URLs into each team's SageMaker Studio domain",
             endpoint_configuration=self._endpoint(private_endpoint),
             policy=self._private_policy(private_endpoint),
-            deploy_options=apigateway.StageOptions(
-                stage_name=STAGE_NAME,
-                tracing_enabled=True,
-                throttling_rate_limit=rate_limit,
-                throttling_burst_limit=burst_limit,
-                access_log_destination=apigateway.LogGroupLogDestination(access_logs),
-                access_log_format=apigateway.AccessLogFormat.json_with_standard_fields(
-                    caller=False,
-                    http_method=True,
-                    ip=True,
-                    protocol=True,
-                    request_time=True,
-                    resource_path=True,
-                    response_length=True,
-                    status=True,
-                    user=True,
-                ),
-                metrics_enabled=True,
-                # Errors only, and never request/response bodies: they carry bearer tokens and URLs.
-                logging_level=apigateway.MethodLoggingLevel.ERROR,
-                data_trace_enabled=False,
-            ),
+            deploy_options=logged_stage(self, rate_limit=rate_limit, burst_limit=burst_limit),
             cloud_watch_role=False,
         )
         self.url = self.api.url
         # From the API's id alone: `url` names the stage, and whatever reads it (a page's CSP)
         # would depend on the stage, which depends on the methods, whose CORS names the page.
         self.origin = f"https://{self.api.rest_api_id}.execute-api.{stack.region}.{stack.url_suffix}"
-        # API Gateway creates this group on first write, without retention, outside the stack;
-        # created here it has a retention and goes with the stack.
-        execution_logs = logs.LogGroup(
+        own_execution_logs(
             self,
-            "ExecutionLogs",
-            log_group_name=f"API-Gateway-Execution-Logs_{self.api.rest_api_id}/{STAGE_NAME}",
-            retention=logs.RetentionDays.ONE_YEAR,
-            removal_policy=cdk.RemovalPolicy.DESTROY,
-        )
-        self.api.deployment_stage.node.add_dependency(execution_logs)
-        skip_checkov(
-            self.api.deployment_stage,
-            "CKV_AWS_120",
-            "No API cache on purpose: every response is a per-user presigned Studio URL valid 60 s; a cache "
-            "would hand one user's URL to another or serve expired ones.",
+            self.api,
+            no_cache_reason="No API cache on purpose: every response is a per-user presigned Studio URL valid 60 s; a "
+            "cache would hand one user's URL to another or serve expired ones.",
         )
         authorizer = apigateway.CognitoUserPoolsAuthorizer(self, "Authorizer", cognito_user_pools=[user_pool])
         validator = self.api.add_request_validator(
@@ -144,7 +107,7 @@ class PresignedUrlApi(Construct):
             request_validator=validator,
             request_parameters={"method.request.path.domainName": True},
         )
-        self._web_acl(stack)
+        attach_web_acl(self, self.api, metric_name="PresignedUrlApi")
 
     @staticmethod
     def _endpoint(private_endpoint: ec2.IInterfaceVpcEndpoint | None) -> apigateway.EndpointConfiguration:
@@ -196,54 +159,6 @@ class PresignedUrlApi(Construct):
             "the DomainName tag and only the three identity tags.",
         }
         add_statements(role, [(statement, reasons[statement.sid]) for statement in statements])
-
-    def _web_acl(self, stack: cdk.Stack) -> None:
-        rules = [
-            self._managed_rule("CommonRules", 0, "AWSManagedRulesCommonRuleSet"),
-            self._managed_rule("KnownBadInputs", 1, "AWSManagedRulesKnownBadInputsRuleSet"),
-            wafv2.CfnWebACL.RuleProperty(
-                name="RateLimitPerIp",
-                priority=2,
-                action=wafv2.CfnWebACL.RuleActionProperty(block={}),
-                statement=wafv2.CfnWebACL.StatementProperty(
-                    rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(limit=300, aggregate_key_type="IP")
-                ),
-                visibility_config=self._visibility("RateLimitPerIp"),
-            ),
-        ]
-        acl = wafv2.CfnWebACL(
-            self,
-            "WebAcl",
-            scope="REGIONAL",
-            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
-            rules=rules,
-            visibility_config=self._visibility("PresignedUrlApi"),
-        )
-        wafv2.CfnWebACLAssociation(
-            self,
-            "WebAclAssociation",
-            resource_arn=self.api.deployment_stage.stage_arn,
-            web_acl_arn=acl.attr_arn,
-        )
-
-    def _managed_rule(self, name: str, priority: int, rule_set: str) -> wafv2.CfnWebACL.RuleProperty:
-        return wafv2.CfnWebACL.RuleProperty(
-            name=name,
-            priority=priority,
-            override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
-            statement=wafv2.CfnWebACL.StatementProperty(
-                managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
-                    vendor_name="AWS", name=rule_set
-                )
-            ),
-            visibility_config=self._visibility(name),
-        )
-
-    @staticmethod
-    def _visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
-        return wafv2.CfnWebACL.VisibilityConfigProperty(
-            cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True
-        )
 
     def allow_origins(self, origins: Sequence[str]) -> None:
         """Let exactly these browser origins call the API (once; none = no CORS at all).

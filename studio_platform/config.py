@@ -21,6 +21,7 @@ from studio_platform.settings import (
     DemoUserConfig,
     IdentityProviderConfig,
     LoginConfig,
+    OrderingConfig,
     PlatformConfig,
     TeamConfig,
     TeamSettings,
@@ -63,6 +64,7 @@ __all__ = [
     "DemoUserConfig",
     "IdentityProviderConfig",
     "LoginConfig",
+    "OrderingConfig",
     "PlatformConfig",
     "TeamConfig",
     "check_password",
@@ -88,6 +90,7 @@ def load_platform_config(get: ContextGetter, *, keys: Iterable[str] = ()) -> Pla
         lambda: load_teams(get, region=region, account=account, problems=problems), TeamsFile((), None)
     )
     login, _ = settings_from_flags(LoginConfig, get, problems)
+    ordering, _ = settings_from_flags(OrderingConfig, get, problems)
     demo_user = load_demo_user(get, teams, problems)
     config, _ = settings_from_flags(
         PlatformConfig,
@@ -95,6 +98,7 @@ def load_platform_config(get: ContextGetter, *, keys: Iterable[str] = ()) -> Pla
         problems,
         teams=teams,
         login=login or LoginConfig(),
+        ordering=ordering or OrderingConfig(),
         demo_user=demo_user,
         identity_provider=identity_provider,
         warnings=tuple(problems.warnings),

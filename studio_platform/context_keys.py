@@ -40,6 +40,10 @@ APP_KEYS: dict[str, str] = {
     "login-page-domain": "the login page's own DNS name",
     "login-page-certificate-arn": "ACM certificate (us-east-1) of the login page's DNS name",
     "admin-role-arns": "platform roles with access to every team bucket",
+    "order-approver-emails": "e-mails of the platform admins who approve orders",
+    "order-approval-hours": "how long an order waits for approval",
+    "order-deploy-source": "where the ordering deploy gets this project's code",
+    "order-deploy-connection-arn": "CodeConnections connection of a GitHub deploy source",
 }
 CDK_KEY_PREFIXES = ("@", "aws:cdk:")
 CDK_KEYS = frozenset({"acknowledged-issue-numbers"})

@@ -19,7 +19,14 @@ from typing_extensions import TypeAliasType
 
 from studio_platform import settings_errors
 from studio_platform.errors import ConfigError, Problems
-from studio_platform.settings import DemoUserConfig, LoginConfig, PlatformConfig, TeamSettings, model_fields
+from studio_platform.settings import (
+    DemoUserConfig,
+    LoginConfig,
+    OrderingConfig,
+    PlatformConfig,
+    TeamSettings,
+    model_fields,
+)
 from studio_platform.settings_errors import schema_at
 from studio_platform.teams_schema import model_schema
 
@@ -54,6 +61,10 @@ FLAGS: dict[str, tuple[type | None, str | None]] = {
     "user-team": (DemoUserConfig, "team"),
     "password": (DemoUserConfig, "password"),
     "admin-role-arns": (PlatformConfig, "admin_role_arns"),
+    "order-approver-emails": (OrderingConfig, "approver_emails"),
+    "order-approval-hours": (OrderingConfig, "approval_hours"),
+    "order-deploy-source": (OrderingConfig, "deploy_source"),
+    "order-deploy-connection-arn": (OrderingConfig, "deploy_connection_arn"),
 }
 # Team settings a -c flag sets for every team: flag -> TeamConfig field (a teams file may not repeat them).
 TEAM_SETTING_FLAGS = {flag: field for flag, (model, field) in FLAGS.items() if model is TeamSettings and field}

@@ -11,7 +11,7 @@ import ipaddress
 import math
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import SplitResult, urlsplit
 
 from studio_platform import names
@@ -215,3 +215,51 @@ def check_instance_type(value: str, *, where: str) -> str:
         raise ConfigError(where, f"{value!r} is not a SageMaker instance type{hint}")
     return value
 
+
+
+# --- the ordering workflow's deploy source -------------------------------------------------------
+
+S3_SOURCE = re.compile(r"^s3://(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(?P<key>[\w!.*'()/-]+\.zip)$")
+GITHUB_SOURCE = re.compile(
+    r"^https://github\.com/(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/(?P<repo>[A-Za-z0-9._-]{1,100}?)(?:\.git)?"
+    r"(?:#(?P<ref>[A-Za-z0-9._/-]{1,200}))?$"
+)
+CODECONNECTIONS_ARN = re.compile(
+    r"^arn:aws:(codeconnections|codestar-connections):[a-z0-9-]+:[0-9]{12}:connection/[0-9a-f-]{36}$"
+)
+
+
+class DeploySource(NamedTuple):
+    """Where the deploy project gets the platform's code: `s3` (bucket, key of a zip) or
+    `github` (repository URL, branch, tag or commit; None: the default branch)."""
+
+    kind: str
+    location: str
+    ref: str | None = None
+
+
+def parse_deploy_source(value: str, *, where: str) -> DeploySource:
+    s3 = S3_SOURCE.match(value)
+    if s3:
+        return DeploySource("s3", f"{s3['bucket']}/{s3['key']}")
+    github = GITHUB_SOURCE.match(value)
+    if github:
+        return DeploySource("github", f"https://github.com/{github['owner']}/{github['repo']}.git", github["ref"])
+    raise ConfigError(
+        where,
+        f"{value!r} must be s3://<bucket>/<key>.zip (a zip of this project) or "
+        "https://github.com/<owner>/<repo>[#<branch, tag or commit>] (with -c order-deploy-connection-arn)",
+    )
+
+
+def check_deploy_source(value: str, *, where: str) -> str:
+    parse_deploy_source(value, where=where)
+    return value
+
+
+def check_connection_arn(value: str, *, where: str) -> str:
+    if not CODECONNECTIONS_ARN.match(value):
+        raise ConfigError(
+            where, f"{value!r} must be a CodeConnections connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<id>)"
+        )
+    return value

@@ -39,7 +39,11 @@ from studio_platform.settings_types import (
     MAX_BUDGET_EMAILS,
     MAX_BUDGET_THRESHOLDS,
     POSTMAN_CALLBACK_URL,
+    DEFAULT_APPROVAL_HOURS,
     AccountId,
+    ApprovalHours,
+    ConnectionArn,
+    DeploySourceText,
     ApiEndpointType,
     ApiGatewayAccountRole,
     BudgetEmail,
@@ -283,6 +287,34 @@ class LoginConfig:
 
 
 @settings_model()
+class OrderingConfig:
+    """The ordering stack: who approves, how long an order waits, where the deploy gets the code."""
+
+    approver_emails: tuple[Email, ...] = ()
+    approval_hours: ApprovalHours = DEFAULT_APPROVAL_HOURS
+    # None: a zip in the ordering stack's own source bucket (README: Ordering a team).
+    deploy_source: DeploySourceText = None
+    deploy_connection_arn: Annotated[ConnectionArn, Field(validate_default=True)] = None
+
+    @field_validator("deploy_connection_arn")
+    @classmethod
+    def connection_with_github(cls, arn: str | None, info: ValidationInfo) -> str | None:
+        if "deploy_source" not in info.data:
+            return arn  # the source itself was refused; that is the problem to report
+        source = info.data["deploy_source"]
+        github = source is not None and rules.parse_deploy_source(source, where=HERE).kind == "github"
+        if github and not arn:
+            raise ConfigError(HERE, "is required with a GitHub deploy source: the CodeConnections connection to it")
+        if arn and not github:
+            raise ConfigError(HERE, "has no effect without a GitHub deploy source: drop it, or set -c order-deploy-source")
+        return arn
+
+    @property
+    def source(self) -> rules.DeploySource | None:
+        return None if self.deploy_source is None else rules.parse_deploy_source(self.deploy_source, where=HERE)
+
+
+@settings_model()
 class DemoUserConfig:
     username: CognitoUsername
     team: str
@@ -299,6 +331,7 @@ class PlatformConfig:
     vpc_cidr: VpcCidr = DEFAULT_VPC_CIDR
     teams: tuple[TeamConfig, ...] = ()
     login: LoginConfig = Field(default_factory=LoginConfig)
+    ordering: OrderingConfig = Field(default_factory=OrderingConfig)
     demo_user: Optional[DemoUserConfig] = None
     identity_provider: Optional[IdentityProviderConfig] = None
     admin_role_arns: tuple[RoleArn, ...] = ()

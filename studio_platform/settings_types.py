@@ -321,3 +321,25 @@ PageCertificateArn = Annotated[
     Field(description="the ACM certificate (us-east-1) of the login page's DNS name, or null"),
 ]
 Password = Annotated[str, Strict(), Field(description="a password Cognito accepts"), AfterValidator(cognito_policy)]
+
+# --- ordering (flags only) ------------------------------------------------------------------------
+
+DEFAULT_APPROVAL_HOURS = 72
+# Step Functions lets a task wait up to a year; a week past a month is no longer an answer.
+MAX_APPROVAL_HOURS = 720
+ApprovalHours = Annotated[
+    int,
+    Field(
+        ge=1,
+        le=MAX_APPROVAL_HOURS,
+        description=f"a number of hours between 1 and {MAX_APPROVAL_HOURS} an order waits for an approver",
+    ),
+]
+DeploySourceText = Annotated[
+    Optional[Annotated[str, Strict(), Field(description="a deploy source"), rule(rules.check_deploy_source)]],
+    Field(description="where the deploy project gets this project's code, or null for the ordering stack's bucket"),
+]
+ConnectionArn = Annotated[
+    Optional[Annotated[str, Strict(), Field(description="a connection ARN"), rule(rules.check_connection_arn)]],
+    Field(description="the CodeConnections connection to GitHub, or null"),
+]
