@@ -39,7 +39,7 @@ PAGE_SOURCES := login_page/build.mjs $(shell find login_page/src -type f 2>/dev/
 # `make bench WRITE_README=1` also writes the table into README.md.
 WRITE_README ?=
 
-.PHONY: setup synth test lint bench clean
+.PHONY: setup synth test lint bench clean deploy-team
 
 $(SYNTH_PYTHON): requirements.txt constraints.txt
 	@echo "==> Python runtime of the CDK app into $(VENV) (requirements.txt: aws-cdk-lib, cdk-nag, Node.js 24), needed by synth; about 40 s fresh"
@@ -90,6 +90,14 @@ setup: $(SYNTH_PYTHON) $(TEST_PYTHON) $(TEST_NPM) $(CHECKOV)
 
 synth: $(SYNTH_PYTHON) $(SYNTH_NPM) $(PAGE_BUILD)
 	$(RUN) npx cdk synth --quiet
+
+# One team's stack and nothing else, against a given teams file: what the ordering workflow's
+# deploy project runs (CDK_CONTEXT_ARGS: the platform's -c flags, which the project sets).
+# `-c user=` leaves the demo user out: its stack is not deployed here.
+deploy-team: $(SYNTH_PYTHON) $(SYNTH_NPM) $(PAGE_BUILD)
+	@[[ -n "$(TEAM)" && -n "$(TEAMS_FILE)" ]] || { echo "error: make deploy-team needs TEAM=<team> TEAMS_FILE=<teams file>" >&2; exit 2; }
+	$(RUN) npx cdk deploy "sagemaker-studio-stack-$(TEAM)" --exclusively --require-approval never \
+		-c teams-file="$(TEAMS_FILE)" -c user= $(CDK_CONTEXT_ARGS)
 
 test: setup $(PAGE_BUILD) $(CHROMIUM)
 	$(RUN) $(PY) -m pytest -n 2 --dist loadfile

@@ -8,12 +8,14 @@ from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
 from stacks.cognito_user_stack import CognitoUserStack
 from stacks.infrastructure_stack import InfrastructureStack
+from stacks.ordering_stack import OrderingStack
 from stacks.sagemaker_login_stack import SagemakerLoginStack
 from stacks.sagemaker_studio_stack import SageMakerStudioStack
 from studio_constructs.log_encryption import encrypt_log_groups
 from studio_platform import names
 from studio_platform.config import PlatformConfig, load_platform_config
 from studio_platform.errors import ConfigError, problems_of
+from studio_platform.flags import deploy_context_flags
 
 
 def wire_platform(app: cdk.App, config: PlatformConfig) -> dict[str, cdk.Stack]:
@@ -37,6 +39,15 @@ def wire_platform(app: cdk.App, config: PlatformConfig) -> dict[str, cdk.Stack]:
         team_groups={team.name: team.entry_groups for team in config.teams},
     )
     stacks: dict[str, cdk.Stack] = {"infrastructure-stack": infrastructure, "sagemaker-login-stack": login}
+    stacks["ordering-stack"] = OrderingStack(
+        app,
+        "ordering-stack",
+        env=env,
+        ordering=config.ordering,
+        user_pool=login.user_pool,
+        login_url=login.login_page.url,
+        context_flags=deploy_context_flags(app.node.try_get_context),
+    )
     for team in config.teams:
         name = names.team_stack_name(team.name)
         stacks[name] = SageMakerStudioStack(

@@ -11,12 +11,12 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct, IConstruct
 
+from studio_constructs.bootstrap import staging_bucket_name
 from studio_constructs.checkov import CDK_FUNCTION_SKIPS, PLAIN_ENVIRONMENT, skip_checkov_checks
 from studio_constructs.nag import acknowledge, acknowledge_rules, finding_ref, ignore_redundant_depends_on
 
 # aws-cdk-lib names the one function every BucketDeployment of a stack shares by this prefix.
 BUCKET_DEPLOYMENT_FUNCTION_PREFIX = "Custom::CDKBucketDeployment"
-BOOTSTRAP_QUALIFIER_CONTEXT = "@aws-cdk/core:bootstrapQualifier"
 
 NO_GEO_RESTRICTION = (
     "Data scientists sign in from wherever they work; the page is public static code holding no data, and "
@@ -120,11 +120,4 @@ def _deployment_function(stack: cdk.Stack) -> IConstruct:
 
 def _staging_bucket_name(stack: cdk.Stack) -> str:
     """The CDK bootstrap's file-asset bucket, where BucketDeployment reads the page's zip from."""
-    if not isinstance(stack.synthesizer, cdk.DefaultStackSynthesizer):
-        raise TypeError("the login page's deployment findings assume the default stack synthesizer")
-    qualifier = stack.node.try_get_context(BOOTSTRAP_QUALIFIER_CONTEXT) or cdk.DefaultStackSynthesizer.DEFAULT_QUALIFIER
-    return (
-        cdk.DefaultStackSynthesizer.DEFAULT_FILE_ASSETS_BUCKET_NAME.replace("${Qualifier}", qualifier)
-        .replace("${AWS::AccountId}", stack.account)
-        .replace("${AWS::Region}", stack.region)
-    )
+    return staging_bucket_name(stack)

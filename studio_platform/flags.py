@@ -68,6 +68,9 @@ FLAGS: dict[str, tuple[type | None, str | None]] = {
 }
 # Team settings a -c flag sets for every team: flag -> TeamConfig field (a teams file may not repeat them).
 TEAM_SETTING_FLAGS = {flag: field for flag, (model, field) in FLAGS.items() if model is TeamSettings and field}
+# Flags the ordering deploy project does not pass on: it brings its own teams file, and leaves
+# the demo user (and its password) out.
+NOT_FOR_DEPLOYS = frozenset({TEAMS_FILE_FLAG, "domain-name", "user", "user-team", "password"})
 # What adapt() returns for a value that means "not given": the field keeps its default.
 NOT_GIVEN = object()
 
@@ -78,6 +81,22 @@ def split_list(value: Any) -> tuple[str, ...]:
         return ()
     items = [str(v) for v in value] if isinstance(value, (list, tuple)) else str(value).split(",")
     return tuple(item.strip() for item in items if item.strip())
+
+
+def deploy_context_flags(get: ContextGetter) -> dict[str, str]:
+    """The flags given to this synth, as `-c` text, for the ordering deploy project to repeat
+    (a list as `a,b`, a boolean as `true`/`false`), without NOT_FOR_DEPLOYS."""
+    found = {}
+    for flag in FLAGS:
+        value = get(flag)
+        if flag in NOT_FOR_DEPLOYS or value is None:
+            continue
+        if isinstance(value, (list, tuple)):
+            value = ",".join(split_list(value))
+        elif isinstance(value, bool):
+            value = str(value).lower()
+        found[flag] = str(value)
+    return found
 
 
 def settings_from_flags(model: type, get: ContextGetter, problems: Problems, **given: Any) -> tuple[Any, set[str]]:

@@ -1,0 +1,430 @@
+"""The ordering workflow: one Step Functions execution per order, named by the order's id.
+
+    Validate -> RequestApproval (task token; times out) -> Approved?
+      -> CreateGroup -> RegisterTeam -> StartDeploy -> MarkDeploying -> (WaitForDeploy ->
+         CheckDeploy)* -> AddRequesterToGroup -> MarkReady -> NotifyReady -> Delivered
+    Rejected: MarkRejected -> NotifyRejected -> Rejected (succeeds: the order got its answer)
+    Expired / Invalid / any failure: Mark* -> Notify* -> Fail
+
+Every step may run twice with the same effect: the group creation accepts an existing group,
+the teams file takes an entry once, StartBuild carries the order id as idempotency token, and
+the table writes set values. Every failure marks the order, keeps the error and cause on it,
+and tells the requester (a failure the platform must look at tells the approvers too).
+The definition is what tests/test_ordering_workflow.py runs in moto's interpreter.
+"""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import aws_stepfunctions_tasks as tasks
+from constructs import Construct
+
+from studio_constructs.nag import acknowledge_rules, finding_ref
+from studio_constructs.ordering_store import OrderingStore
+from studio_constructs.python_function import PythonFunction
+from studio_constructs.team_deploy_project import TeamDeployProject
+from studio_runtime import order_records as records
+from studio_runtime.contracts.ordering_steps import CODE_DIR, REGISTER, REQUEST_APPROVAL, VALIDATE, Environment
+
+Status = records.Status
+DDB = tasks.DynamoAttributeValue
+ORDER = "$.order"
+NOW = "$$.State.EnteredTime"
+# How often the workflow asks CodeBuild whether the deploy has finished.
+DEPLOY_POLL = cdk.Duration.seconds(60)
+GROUP_EXISTS = "CognitoIdentityProvider.GroupExistsException"
+USER_NOT_FOUND = "CognitoIdentityProvider.UserNotFoundException"
+COGNITO_RETRYABLE = ["CognitoIdentityProvider.TooManyRequestsException", "CognitoIdentityProvider.InternalErrorException"]
+CODEBUILD_RETRYABLE = ["CodeBuild.AccountLimitExceededException", "CodeBuild.ThrottlingException"]
+# Build states that are not an answer yet (BatchGetBuilds' BuildStatus).
+BUILD_RUNNING = "IN_PROGRESS"
+BUILD_SUCCEEDED = "SUCCEEDED"
+
+
+class OrderingWorkflow(Construct):
+    """Attributes: `state_machine`, `steps` (the steps function), `approval_timeout`."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        store: OrderingStore,
+        user_pool: cognito.IUserPool,
+        deploy: TeamDeployProject,
+        login_url: str,
+        approval_hours: int,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self._store = store
+        self._user_pool = user_pool
+        self._login_url = login_url
+        self.approval_timeout = cdk.Duration.hours(approval_hours)
+        stack = cdk.Stack.of(self)
+        self.steps = PythonFunction(
+            self,
+            "Steps",
+            code_dir=CODE_DIR,
+            handler="handler.handler",
+            description="Ordering workflow steps: check an order, ask for approval, add the team to the teams file",
+            timeout=cdk.Duration.seconds(30),
+            packages=("studio_platform",),
+            environment={
+                Environment.ORDERS_TABLE: store.table.table_name,
+                Environment.TEAMS_BUCKET: store.teams_bucket.bucket_name,
+                Environment.TEAMS_FILE_KEY: store.teams_file_key,
+                Environment.ACCOUNT_ID: stack.account,
+                Environment.APPROVERS_TOPIC_ARN: store.approvers_topic.topic_arn,
+                Environment.APPROVAL_TIMEOUT_HOURS: str(approval_hours),
+                Environment.LOG_LEVEL: "INFO",
+            },
+            no_dead_letter_reason="Invoked synchronously by the ordering workflow, which retries and records every "
+            "failure on the order itself.",
+        )
+        self._deploy = deploy
+        log_group = logs.LogGroup(
+            self, "Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.RETAIN
+        )
+        self.state_machine = sfn.StateMachine(
+            self,
+            "StateMachine",
+            definition_body=sfn.DefinitionBody.from_chainable(self._definition()),
+            tracing_enabled=True,
+            logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
+            comment="One execution per team order: validate, approve, create the group, add the team, deploy, notify",
+        )
+        acknowledge_rules(
+            self.state_machine.role,
+            {
+                "AwsSolutions-IAM5[Resource::*]": "X-Ray trace segments and Step Functions log delivery "
+                "(logs:CreateLogDelivery and friends) have no resource-level permissions; aws-cdk-lib grants them "
+                "for this state machine's own traces and execution log.",
+                f"AwsSolutions-IAM5[Resource::{finding_ref(self, self.steps.function.function_arn)}:*]": "The "
+                "workflow invokes its own steps function (any version, as aws-cdk-lib's LambdaInvoke grants), "
+                "nothing else.",
+            },
+        )
+
+    # --- the happy path ---------------------------------------------------------------------------
+
+    def _definition(self) -> sfn.IChainable:
+        start = sfn.Pass(self, "Start", parameters={"order.$": "$"})
+        validate = self._step("Validate", VALIDATE, result_selector={"entry.$": "$.Payload.entry"}, result_path="$.validated")
+        approval = tasks.LambdaInvoke(
+            self,
+            "RequestApproval",
+            lambda_function=self.steps.function,
+            integration_pattern=sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+            payload=sfn.TaskInput.from_object(
+                {"action": REQUEST_APPROVAL, "order": sfn.JsonPath.object_at(ORDER), "task_token": sfn.JsonPath.task_token}
+            ),
+            task_timeout=sfn.Timeout.duration(self.approval_timeout),
+            result_path="$.decision",
+        )
+        register = self._step("RegisterTeam", REGISTER, result_selector={"version.$": "$.Payload.teams_file_version"}, result_path="$.registered")
+        register.add_retry(errors=[records.TEAMS_FILE_CHANGED_ERROR], interval=cdk.Duration.seconds(1), max_attempts=5, backoff_rate=2)
+
+        create_group = self._cognito("CreateGroup", "createGroup", {
+            "UserPoolId": self._user_pool.user_pool_id,
+            "GroupName": sfn.JsonPath.string_at("$.order.team"),
+            "Description": sfn.JsonPath.format("Members may open SageMaker Studio domain {}", sfn.JsonPath.string_at("$.order.team")),
+        })
+        add_requester = self._cognito("AddRequesterToGroup", "adminAddUserToGroup", {
+            "UserPoolId": self._user_pool.user_pool_id,
+            "Username": sfn.JsonPath.string_at("$.order.requester"),
+            "GroupName": sfn.JsonPath.string_at("$.order.team"),
+        })
+        start_deploy = tasks.CallAwsService(
+            self,
+            "StartDeploy",
+            service="codebuild",
+            action="startBuild",
+            iam_action="codebuild:StartBuild",
+            iam_resources=[self._deploy.project.project_arn],
+            parameters={
+                "ProjectName": self._deploy.project.project_name,
+                "IdempotencyToken": sfn.JsonPath.string_at("$.order.order_id"),
+                "EnvironmentVariablesOverride": [
+                    {"Name": "TEAM", "Type": "PLAINTEXT", "Value": sfn.JsonPath.string_at("$.order.team")},
+                    {"Name": "TEAMS_FILE_VERSION", "Type": "PLAINTEXT", "Value": sfn.JsonPath.string_at("$.registered.version")},
+                ],
+            },
+            result_selector={"id.$": "$.Build.Id"},
+            result_path="$.build",
+        )
+        start_deploy.add_retry(errors=CODEBUILD_RETRYABLE, interval=cdk.Duration.seconds(10), max_attempts=5, backoff_rate=2)
+        wait = sfn.Wait(self, "WaitForDeploy", time=sfn.WaitTime.duration(DEPLOY_POLL))
+        check = tasks.CallAwsService(
+            self,
+            "CheckDeploy",
+            service="codebuild",
+            action="batchGetBuilds",
+            iam_action="codebuild:BatchGetBuilds",
+            iam_resources=[self._deploy.project.project_arn],
+            parameters={"Ids": sfn.JsonPath.array(sfn.JsonPath.string_at("$.build.id"))},
+            result_selector={"status.$": "$.Builds[0].BuildStatus"},
+            result_path="$.build_state",
+        )
+        check.add_retry(errors=CODEBUILD_RETRYABLE, interval=cdk.Duration.seconds(10), max_attempts=5, backoff_rate=2)
+        deploy_failed = sfn.Pass(
+            self,
+            "DeployFailed",
+            parameters={
+                "step": "Deploy",
+                "error": "DeployFailed",
+                "cause": sfn.JsonPath.format(
+                    "CodeBuild build {} ended {}; its log is in the build's CloudWatch log group",
+                    sfn.JsonPath.string_at("$.build.id"),
+                    sfn.JsonPath.string_at("$.build_state.status"),
+                ),
+            },
+            result_path="$.failure",
+        )
+
+        failed = self._failed_path()
+        for step, state in (("Validate", validate), ("RequestApproval", approval), ("CreateGroup", create_group),
+                            ("RegisterTeam", register), ("StartDeploy", start_deploy), ("CheckDeploy", check),
+                            ("AddRequesterToGroup", add_requester)):
+            if step in ("Validate", "RegisterTeam"):
+                state.add_catch(self._invalid_path(step), errors=[records.ORDER_INVALID_ERROR], result_path="$.failure")
+            if step == "RequestApproval":
+                state.add_catch(self._expired_path(), errors=[sfn.Errors.TIMEOUT], result_path="$.failure")
+            state.add_catch(self._failure_of(step, failed), errors=[sfn.Errors.ALL], result_path="$.failure")
+        deploy_failed.next(failed)
+        create_group.add_catch(register, errors=[GROUP_EXISTS], result_path=sfn.JsonPath.DISCARD)
+        add_requester.add_catch(self._ready_path(), errors=[USER_NOT_FOUND], result_path=sfn.JsonPath.DISCARD)
+
+        mark_deploying = self._mark("MarkDeploying", Status.DEPLOYING, {
+            records.Attribute.BUILD_ID: DDB.from_string(sfn.JsonPath.string_at("$.build.id")),
+            records.Attribute.TEAMS_FILE_VERSION: DDB.from_string(sfn.JsonPath.string_at("$.registered.version")),
+        })
+        deploy_done = (
+            sfn.Choice(self, "DeployDone?")
+            .when(sfn.Condition.string_equals("$.build_state.status", BUILD_RUNNING), wait)
+            .when(sfn.Condition.string_equals("$.build_state.status", BUILD_SUCCEEDED), add_requester)
+            .otherwise(deploy_failed)
+        )
+        wait.next(check).next(deploy_done)
+        approved = (
+            sfn.Choice(self, "Approved?")
+            .when(
+                sfn.Condition.string_equals(f"$.decision.{records.Decision.FIELD}", records.Decision.APPROVED),
+                create_group,
+            )
+            .otherwise(self._rejected_path())
+        )
+        create_group.next(register).next(start_deploy).next(mark_deploying).next(wait)
+        add_requester.next(self._ready_path())
+        return start.next(validate).next(approval).next(approved)
+
+    def _step(self, state_id: str, action: str, **result: str | dict) -> tasks.LambdaInvoke:
+        return tasks.LambdaInvoke(
+            self,
+            state_id,
+            lambda_function=self.steps.function,
+            payload=sfn.TaskInput.from_object({"action": action, "order": sfn.JsonPath.object_at(ORDER)}),
+            retry_on_service_exceptions=True,
+            **result,
+        )
+
+    def _cognito(self, state_id: str, action: str, parameters: dict) -> tasks.CallAwsService:
+        task = tasks.CallAwsService(
+            self,
+            state_id,
+            service="cognitoidentityprovider",
+            action=action,
+            iam_action=f"cognito-idp:{action[0].upper()}{action[1:]}",
+            iam_resources=[self._user_pool.user_pool_arn],
+            parameters=parameters,
+            result_path=sfn.JsonPath.DISCARD,
+        )
+        task.add_retry(errors=COGNITO_RETRYABLE, interval=cdk.Duration.seconds(2), max_attempts=4, backoff_rate=2)
+        return task
+
+    # --- where orders end -------------------------------------------------------------------------
+
+    def _ready_path(self) -> sfn.IChainable:
+        if getattr(self, "_ready", None) is None:
+            login = sfn.JsonPath.format(f"{self._login_url}?team={{}}", sfn.JsonPath.string_at("$.order.team"))
+            mark = self._mark("MarkReady", Status.READY, {records.Attribute.LOGIN_URL: DDB.from_string(login)})
+            message = sfn.JsonPath.format(
+                "Your SageMaker Studio domain for team {} is ready.\n\nSign in: {}\n\nOrder {}.",
+                sfn.JsonPath.string_at("$.order.team"),
+                login,
+                sfn.JsonPath.string_at("$.order.order_id"),
+            )
+            self._ready = mark.next(self._notify_requester("NotifyReady", "is ready", message, sfn.Succeed(self, "Delivered")))
+        return self._ready
+
+    def _rejected_path(self) -> sfn.IChainable:
+        mark = self._mark("MarkRejected", Status.REJECTED, {
+            records.Attribute.DECIDED_BY: DDB.from_string(sfn.JsonPath.string_at(f"$.decision.{records.Decision.BY}")),
+            records.Attribute.DECISION_REASON: DDB.from_string(sfn.JsonPath.string_at(f"$.decision.{records.Decision.REASON}")),
+        })
+        message = sfn.JsonPath.format(
+            "Your order {} for team {} was rejected by {}: {}",
+            sfn.JsonPath.string_at("$.order.order_id"),
+            sfn.JsonPath.string_at("$.order.team"),
+            sfn.JsonPath.string_at(f"$.decision.{records.Decision.BY}"),
+            sfn.JsonPath.string_at(f"$.decision.{records.Decision.REASON}"),
+        )
+        release = self._release("ReleaseRejectedName")
+        return mark.next(release).next(self._notify_requester("NotifyRejected", "was rejected", message, sfn.Succeed(self, "Rejected")))
+
+    def _expired_path(self) -> sfn.IChainable:
+        mark = self._mark("MarkExpired", Status.EXPIRED, {}, remove_token=True)
+        message = sfn.JsonPath.format(
+            "Your order {} for team {} expired: no platform admin answered within "
+            f"{int(self.approval_timeout.to_hours())} hours. Order again, or ask the platform team.",
+            sfn.JsonPath.string_at("$.order.order_id"),
+            sfn.JsonPath.string_at("$.order.team"),
+        )
+        end = sfn.Fail(self, "Expired", error="ApprovalExpired", cause="No approver answered in time")
+        return mark.next(self._release("ReleaseExpiredName")).next(self._notify_requester("NotifyExpired", "expired", message, end))
+
+    def _invalid_path(self, step: str) -> sfn.IChainable:
+        mark = self._mark(f"Mark{step}Invalid", Status.INVALID, self._failure_attributes(step, "$.failure.Error", "$.failure.Cause"), remove_token=True)
+        message = sfn.JsonPath.format(
+            "Your order {} for team {} cannot be delivered:\n{}",
+            sfn.JsonPath.string_at("$.order.order_id"),
+            sfn.JsonPath.string_at("$.order.team"),
+            sfn.JsonPath.string_at("$.failure.Cause"),
+        )
+        end = sfn.Fail(self, f"{step}Invalid", error=records.ORDER_INVALID_ERROR, cause="The order breaks a rule of the teams file")
+        return mark.next(self._release(f"Release{step}InvalidName")).next(self._notify_requester(f"Notify{step}Invalid", "cannot be delivered", message, end))
+
+    def _failure_of(self, step: str, failed: sfn.IChainable) -> sfn.IChainable:
+        """Names the step that failed, then the shared failure path."""
+        return sfn.Pass(
+            self,
+            f"{step}Failed",
+            parameters={"step": step, "error.$": "$.failure.Error", "cause.$": "$.failure.Cause"},
+            result_path="$.failure",
+        ).next(failed)
+
+    def _failed_path(self) -> sfn.IChainable:
+        mark = self._mark("MarkFailed", Status.FAILED, self._failure_attributes(None, "$.failure.error", "$.failure.cause"), remove_token=True)
+        message = sfn.JsonPath.format(
+            "Order {} for team {} failed at step {}: {}\n{}\nThe platform team has been told.",
+            sfn.JsonPath.string_at("$.order.order_id"),
+            sfn.JsonPath.string_at("$.order.team"),
+            sfn.JsonPath.string_at("$.failure.step"),
+            sfn.JsonPath.string_at("$.failure.error"),
+            sfn.JsonPath.string_at("$.failure.cause"),
+        )
+        tell_approvers = tasks.SnsPublish(
+            self,
+            "NotifyApproversOfFailure",
+            topic=self._store.approvers_topic,
+            subject="SageMaker Studio order failed",
+            message=sfn.TaskInput.from_text(message),
+            result_path=sfn.JsonPath.DISCARD,
+        )
+        end = sfn.Fail(self, "Failed", error="OrderFailed", cause="A step of the order failed; the order records which and why")
+        return mark.next(tell_approvers).next(self._notify_requester("NotifyFailed", "failed", message, end))
+
+    # --- building blocks --------------------------------------------------------------------------
+
+    @staticmethod
+    def _failure_attributes(step: str | None, error_path: str, cause_path: str) -> dict[str, tasks.DynamoAttributeValue]:
+        return {
+            records.Attribute.FAILURE: DDB.from_map({
+                "step": DDB.from_string(step if step else sfn.JsonPath.string_at("$.failure.step")),
+                "error": DDB.from_string(sfn.JsonPath.string_at(error_path)),
+                "cause": DDB.from_string(sfn.JsonPath.string_at(cause_path)),
+            })
+        }
+
+    def _mark(
+        self, state_id: str, status: str, attributes: dict[str, tasks.DynamoAttributeValue], *, remove_token: bool = False
+    ) -> sfn.Chain:
+        """The order's status (and attributes) set, and the step written to its history."""
+        names = {"#status": records.Attribute.STATUS, "#updated": records.Attribute.UPDATED_AT}
+        values = {":status": DDB.from_string(status), ":now": DDB.from_string(sfn.JsonPath.string_at(NOW))}
+        sets = ["#status = :status", "#updated = :now"]
+        for index, (name, value) in enumerate(attributes.items()):
+            names[f"#a{index}"] = name
+            values[f":a{index}"] = value
+            sets.append(f"#a{index} = :a{index}")
+        expression = "SET " + ", ".join(sets)
+        if remove_token:
+            names["#token"] = records.Attribute.TASK_TOKEN
+            expression += " REMOVE #token"
+        update = tasks.DynamoUpdateItem(
+            self,
+            state_id,
+            table=self._store.table,
+            key=self._key(records.order_key),
+            update_expression=expression,
+            expression_attribute_names=names,
+            expression_attribute_values=values,
+            result_path=sfn.JsonPath.DISCARD,
+        )
+        history = tasks.DynamoPutItem(
+            self,
+            f"{state_id}History",
+            table=self._store.table,
+            item={
+                records.PARTITION_KEY: DDB.from_string(sfn.JsonPath.format("ORDER#{}", sfn.JsonPath.string_at("$.order.order_id"))),
+                records.SORT_KEY: DDB.from_string(f"{records.EVENT_PREFIX}{state_id.removeprefix('Mark')}"),
+                "status": DDB.from_string(status),
+                "at": DDB.from_string(sfn.JsonPath.string_at(NOW)),
+                "by": DDB.from_string("workflow"),
+            },
+            result_path=sfn.JsonPath.DISCARD,
+        )
+        return update.next(history)
+
+    def _release(self, state_id: str) -> tasks.DynamoDeleteItem:
+        """The team name is free again (only if this order holds it)."""
+        return tasks.DynamoDeleteItem(
+            self,
+            state_id,
+            table=self._store.table,
+            key={
+                records.PARTITION_KEY: DDB.from_string(sfn.JsonPath.format("TEAM#{}", sfn.JsonPath.string_at("$.order.team"))),
+                records.SORT_KEY: DDB.from_string(records.TEAM_SORT),
+            },
+            condition_expression="attribute_not_exists(#pk) OR #holder = :order",
+            expression_attribute_names={"#pk": records.PARTITION_KEY, "#holder": records.Attribute.ORDER_ID},
+            expression_attribute_values={":order": DDB.from_string(sfn.JsonPath.string_at("$.order.order_id"))},
+            result_path=sfn.JsonPath.DISCARD,
+        )
+
+    def _key(self, key_of) -> dict[str, tasks.DynamoAttributeValue]:
+        template = key_of("{}")
+        return {
+            name: DDB.from_string(sfn.JsonPath.format(value, sfn.JsonPath.string_at("$.order.order_id")) if "{}" in value else value)
+            for name, value in template.items()
+        }
+
+    def _notify_requester(self, state_id: str, what: str, message: str, then: sfn.IChainable) -> sfn.IChainable:
+        """An e-mail to the requester's own subscription, when the order has their address."""
+        publish = tasks.SnsPublish(
+            self,
+            state_id,
+            topic=self._store.updates_topic,
+            subject=f"SageMaker Studio order {what}",
+            message=sfn.TaskInput.from_text(message),
+            message_attributes={
+                records.REQUESTER_ATTRIBUTE: tasks.MessageAttribute(
+                    value=sfn.JsonPath.string_at("$.order.requester_email"),
+                    data_type=tasks.MessageAttributeDataType.STRING,
+                )
+            },
+            result_path=sfn.JsonPath.DISCARD,
+        )
+        publish.next(then)
+        return (
+            sfn.Choice(self, f"{state_id}HasAddress?")
+            .when(
+                sfn.Condition.and_(
+                    sfn.Condition.is_present("$.order.requester_email"), sfn.Condition.is_string("$.order.requester_email")
+                ),
+                publish,
+            )
+            .otherwise(then)
+        )
