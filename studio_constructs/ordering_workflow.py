@@ -165,7 +165,11 @@ class OrderingWorkflow(Construct):
             iam_action="codebuild:BatchGetBuilds",
             iam_resources=[self._deploy.project.project_arn],
             parameters={"Ids": sfn.JsonPath.array(sfn.JsonPath.string_at("$.build.id"))},
-            result_selector={"status.$": "$.Builds[0].BuildStatus"},
+            # A wildcard and ArrayGetItem rather than `$.Builds[0].BuildStatus`: the same value in
+            # AWS, and a scalar in moto's interpreter too (its JSONPath wraps an indexed parent).
+            result_selector={
+                "status": sfn.JsonPath.array_get_item(sfn.JsonPath.list_at("$.Builds[*].BuildStatus"), 0)
+            },
             result_path="$.build_state",
         )
         check.add_retry(errors=CODEBUILD_RETRYABLE, interval=cdk.Duration.seconds(10), max_attempts=5, backoff_rate=2)
@@ -176,7 +180,7 @@ class OrderingWorkflow(Construct):
                 "step": "Deploy",
                 "error": "DeployFailed",
                 "cause": sfn.JsonPath.format(
-                    "CodeBuild build {} ended {}; its log is in the build's CloudWatch log group",
+                    "CodeBuild build {} ended {}; the build log is in CloudWatch Logs",
                     sfn.JsonPath.string_at("$.build.id"),
                     sfn.JsonPath.string_at("$.build_state.status"),
                 ),

@@ -31,6 +31,8 @@ RESOURCE_KINDS: dict[str, tuple[str | None, str, bool]] = {
     "AWS::SNS::Topic": ("TopicName", "arn:aws:sns:{region}:{account}:{id}", True),
     "AWS::StepFunctions::StateMachine": ("StateMachineName", "arn:aws:states:{region}:{account}:stateMachine:{id}", True),
     "AWS::Cognito::UserPool": (None, "arn:aws:cognito-idp:{region}:{account}:userpool/{id}", False),
+    "AWS::DynamoDB::GlobalTable": ("TableName", "arn:aws:dynamodb:{region}:{account}:table/{id}", False),
+    "AWS::CodeBuild::Project": ("Name", "arn:aws:codebuild:{region}:{account}:project/{id}", False),
 }
 # Services whose ids AWS generates in a fixed shape (the rest get a readable generated name).
 GENERATED_ID_SHAPES = {

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import string
 import unicodedata
 import uuid
 from collections.abc import Iterable
 
+# parse_groups is the shared claim reader; re-exported here, where the presign rules use it.
+from studio_runtime.api_caller import parse_groups as parse_groups
+
 SAGEMAKER_NAME_MAX = 63
 # fullmatch, never `$`: `$` also matches before a trailing newline ("team1\n").
 _SAGEMAKER_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
 TAG_VALUE_MAX = 256
 _TAG_SAFE_CHARS = frozenset(string.ascii_letters + string.digits + " _.:/=+-@")
-_GROUP_SEPARATORS = re.compile(r"[,\s]+")
 
 PROFILE_SLUG_MAX = 30
 FINGERPRINT_LENGTH = 32
@@ -28,30 +29,6 @@ def is_valid_sagemaker_name(name: object) -> bool:
         and 0 < len(name) <= SAGEMAKER_NAME_MAX
         and _SAGEMAKER_NAME.fullmatch(name) is not None
     )
-
-
-def parse_groups(raw: object) -> frozenset[str]:
-    """Group names from a `cognito:groups` claim in any shape API Gateway has been seen to send.
-
-    A list is taken element by element. A string may be one group ("team1"), comma-joined
-    ("a,b"), bracketed and space-separated ("[a b]") or a JSON list. Cognito group names hold
-    no whitespace, so splitting a string on commas and whitespace never cuts a real name; a
-    comma inside an admin-made group name is the one ambiguity of the string forms.
-    """
-    if isinstance(raw, (list, tuple)):
-        return frozenset(item.strip() for item in raw if isinstance(item, str) and item.strip())
-    if not isinstance(raw, str):
-        return frozenset()
-    text = raw.strip()
-    if text.startswith("[") and text.endswith("]"):
-        try:
-            decoded = json.loads(text)
-        except ValueError:
-            decoded = None
-        if isinstance(decoded, list) and all(isinstance(item, str) for item in decoded):
-            return parse_groups(decoded)
-        text = text[1:-1]  # "[123]" is the group "123", not the JSON number 123
-    return frozenset(part for part in _GROUP_SEPARATORS.split(text) if part)
 
 
 def is_member(*, domain_name: str, groups: Iterable[str]) -> bool:

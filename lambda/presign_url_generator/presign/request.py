@@ -7,21 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from presign.errors import InvalidDomainName, NotAMember, Unauthorized
-from presign.identity import is_member, is_valid_sagemaker_name, is_valid_tag_value, parse_groups
+from presign.identity import is_member, is_valid_sagemaker_name, is_valid_tag_value
+from studio_runtime import api_caller
+from studio_runtime.api_caller import Caller, CallerMissing
 from studio_runtime.contracts.presign import ROUTE_METHOD, ROUTE_RESOURCE
 
-# Cognito caps usernames at 128; a sub is a 36-character UUID. Anything longer is not Cognito's.
-USERNAME_MAX = 128
-SUB_MAX = 128
 # The route in Powertools' spelling of a path parameter: <domainName> for API Gateway's {domainName}.
 ROUTE_RULE = ROUTE_RESOURCE.replace("{", "<").replace("}", ">")
-
-
-@dataclass(frozen=True)
-class Caller:
-    username: str
-    sub: str
-    groups: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -34,18 +26,14 @@ class PresignRequest:
 
 def parse_caller(event: object) -> Caller:
     """The authenticated identity from `requestContext.authorizer.claims`, or Unauthorized."""
-    claims = _path(event, "requestContext", "authorizer", "claims")
-    if not isinstance(claims, Mapping):
-        raise Unauthorized("claims_missing")
-    # Access tokens carry `username`; ID tokens `cognito:username`.
-    username = claims.get("username") or claims.get("cognito:username")
-    sub = claims.get("sub")
-    if not isinstance(username, str) or not username.strip() or len(username) > USERNAME_MAX:
-        raise Unauthorized("username_missing")
-    if not isinstance(sub, str) or not sub or len(sub) > SUB_MAX or not is_valid_tag_value(sub):
+    try:
+        caller = api_caller.parse_caller(event)
+    except CallerMissing as missing:
+        raise Unauthorized(missing.reason) from None
+    if not is_valid_tag_value(caller.sub):
         # The sub is stored verbatim as the ownership tag, so it must be a valid tag value.
         raise Unauthorized("sub_missing")
-    return Caller(username=username, sub=sub, groups=parse_groups(claims.get("cognito:groups")))
+    return caller
 
 
 def parse_domain_name(event: object) -> str:
