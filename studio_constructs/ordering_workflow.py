@@ -38,7 +38,9 @@ DEPLOY_POLL = cdk.Duration.seconds(60)
 GROUP_EXISTS = "CognitoIdentityProvider.GroupExistsException"
 USER_NOT_FOUND = "CognitoIdentityProvider.UserNotFoundException"
 COGNITO_RETRYABLE = ["CognitoIdentityProvider.TooManyRequestsException", "CognitoIdentityProvider.InternalErrorException"]
-CODEBUILD_RETRYABLE = ["CodeBuild.AccountLimitExceededException", "CodeBuild.ThrottlingException"]
+# CodeBuild's throttling is not a modeled error: Step Functions names unmodeled errors
+# `<Service>.<Service>Exception`.
+CODEBUILD_RETRYABLE = ["CodeBuild.AccountLimitExceededException", "CodeBuild.CodeBuildException"]
 # Build states that are not an answer yet (BatchGetBuilds' BuildStatus).
 BUILD_RUNNING = "IN_PROGRESS"
 BUILD_SUCCEEDED = "SUCCEEDED"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from studio_platform.errors import ConfigError
-from studio_runtime.contracts import TEAM_TAG_KEY
+from studio_runtime.contracts import TEAM_TAG_KEY, ordering_api
 
 TEAM_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 SAGEMAKER_NAME_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
@@ -34,11 +34,13 @@ SAGEMAKER_NAME_MAX = 63
 # Lifecycle-config names: "<team>-<app segment>-<content hash>" (studio_constructs/lifecycle_content.py).
 LIFECYCLE_APP_SEGMENTS = ("jupyterlab", "codeeditor", "kernelgateway")
 LIFECYCLE_HASH_LENGTH = 8
-# The ordering stack's Cognito groups: who may order a team's domain, and who approves orders.
-# A team is a Cognito group of the same pool, so no team may take these names.
-REQUESTERS_GROUP = "platform-requesters"
-APPROVERS_GROUP = "platform-admins"
-PLATFORM_GROUPS = (REQUESTERS_GROUP, APPROVERS_GROUP)
+# The ordering API's Cognito groups (requesters, approvers). A team is a Cognito group of the
+# same pool, so no team may take these names.
+REQUESTERS_GROUP, APPROVERS_GROUP, PLATFORM_GROUPS = (
+    ordering_api.REQUESTERS_GROUP,
+    ordering_api.APPROVERS_GROUP,
+    ordering_api.PLATFORM_GROUPS,
+)
 # S3 reserves these prefixes for its own bucket types.
 S3_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 

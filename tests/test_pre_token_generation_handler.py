@@ -74,6 +74,21 @@ def test_federated_user_loses_cognito_groups_the_idp_does_not_grant(trigger):
     assert groups_to_override(invoke(trigger, event)) == []
 
 
+def test_a_federated_requester_or_approver_keeps_that_cognito_group(trigger):
+    event = token_event(
+        federated_attributes(json.dumps([VISION_GROUP])),
+        user_name=FEDERATED_USER,
+        cognito_groups=["nlp", "platform-admins", "platform-requesters"],
+    )
+    # The IdP's team, then the ordering API's roles; a Cognito team group is still not kept.
+    assert groups_to_override(invoke(trigger, event)) == ["vision", "platform-admins", "platform-requesters"]
+
+
+def test_an_idp_group_named_like_a_platform_role_grants_nothing(trigger):
+    event = token_event(federated_attributes(json.dumps(["platform-admins"])), user_name=FEDERATED_USER)
+    assert groups_to_override(invoke(trigger, event)) == []
+
+
 @pytest.mark.parametrize(
     "claim",
     [

@@ -34,6 +34,7 @@ from token_groups.claims import (
     teams_for,
 )
 from token_groups.event import parse_event
+from studio_runtime.contracts.ordering_api import PLATFORM_GROUPS
 
 logger = service_logger(CODE_DIR)
 
@@ -56,12 +57,17 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     groups = idp_groups(attributes)
     teams = teams_for(groups, TEAMS_BY_GROUP)
     overage = not groups and has_overage(attributes)
-    _override(event, teams=teams, overage=overage)
+    # The ordering API's roles are Cognito groups an admin assigns (never a claim of the IdP):
+    # a federated requester or approver keeps them; every other Cognito group is replaced.
+    configuration = parsed.request.groupConfiguration
+    roles = sorted(set(configuration.groupsToOverride or []) & set(PLATFORM_GROUPS)) if configuration else []
+    _override(event, teams=teams + roles, overage=overage)
     logger.info(
         "federated groups mapped",
         idp_group_count=len(groups),
         team_count=len(teams),
         teams=teams,
+        platform_roles=roles,
         overage=overage,
     )
     return event

@@ -10,6 +10,12 @@ from studio_runtime.contracts import EnvironmentVariables
 
 CODE_DIR = "ordering_api"
 
+# The user pool's groups of the ordering API: who may order a team's domain, and who approves
+# orders. Cognito groups that an admin assigns, kept by the pre-token trigger for federated users.
+REQUESTERS_GROUP = "platform-requesters"
+APPROVERS_GROUP = "platform-admins"
+PLATFORM_GROUPS = (REQUESTERS_GROUP, APPROVERS_GROUP)
+
 # Routes, all behind the user pool's authorizer (access token); the function checks groups.
 ORDERS_RESOURCE = "/orders"
 ORDER_RESOURCE = "/orders/{order_id}"
