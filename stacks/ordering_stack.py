@@ -36,6 +36,10 @@ class OrderingStack(cdk.Stack):
     ) -> None:
         """`context_flags`: the platform's `-c` flags as text, which every deploy passes on."""
         super().__init__(scope, construct_id, **kwargs)
+        # Weak (Fn::GetStackOutput): the login page's address changes with -c login-page-domain,
+        # and a strong reference would block that change of the login stack (its export in use).
+        # The user pool it also reads is never replaced (deletion protection, team stacks hold it).
+        cdk.CrossStackReferences.of(self).consume(cdk.ReferenceStrength.WEAK)
         self.store = OrderingStore(self, "Store", approver_emails=ordering.approver_emails)
         self.deploy = TeamDeployProject(
             self,

@@ -22,7 +22,8 @@ from studio_platform.config import NATIVE_IDLE_MAX_MINUTES, TeamConfig
 
 
 class SageMakerStudioStack(cdk.Stack):
-    """Attributes: `key`, `data_bucket`, `execution_role`, `studio`, `group`."""
+    """Attributes: `key`, `data_bucket`, `execution_role`, `studio`, `group` (None: the ordering
+    workflow made the team's group)."""
 
     def __init__(
         self,
@@ -106,14 +107,17 @@ class SageMakerStudioStack(cdk.Stack):
         if self.user_profiles:
             self.teardown.resource.node.add_dependency(*self.user_profiles)
 
-        # The group whose members may open this team's Studio (checked by the login Lambda).
-        self.group = cognito.CfnUserPoolGroup(
-            self,
-            "TeamGroup",
-            user_pool_id=user_pool.user_pool_id,
-            group_name=team.name,
-            description=f"Members may open SageMaker Studio domain {team.name}",
-        )
+        # The group whose members may open this team's Studio (checked by the login Lambda); a
+        # team the ordering workflow created has it already (it put the requester in it).
+        self.group: cognito.CfnUserPoolGroup | None = None
+        if team.cognito_group == "stack":
+            self.group = cognito.CfnUserPoolGroup(
+                self,
+                "TeamGroup",
+                user_pool_id=user_pool.user_pool_id,
+                group_name=team.name,
+                description=f"Members may open SageMaker Studio domain {team.name}",
+            )
 
         if team.budget is not None:
             self.budget = TeamBudget(

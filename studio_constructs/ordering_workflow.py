@@ -376,9 +376,9 @@ class OrderingWorkflow(Construct):
             item={
                 records.PARTITION_KEY: DDB.from_string(sfn.JsonPath.format("ORDER#{}", sfn.JsonPath.string_at("$.order.order_id"))),
                 records.SORT_KEY: DDB.from_string(f"{records.EVENT_PREFIX}{state_id.removeprefix('Mark')}"),
-                "status": DDB.from_string(status),
-                "at": DDB.from_string(sfn.JsonPath.string_at(NOW)),
-                "by": DDB.from_string("workflow"),
+                records.Event.STATUS: DDB.from_string(status),
+                records.Event.AT: DDB.from_string(sfn.JsonPath.string_at(NOW)),
+                records.Event.BY: DDB.from_string(records.WORKFLOW),
             },
             result_path=sfn.JsonPath.DISCARD,
         )

@@ -106,6 +106,7 @@ class TeamDeployProject(Construct):
         self._acknowledge_codebuild_grants(encryption_key)
 
     def _source(self, source: DeploySource | None) -> codebuild.ISource:
+        self._source_kind = source.kind if source is not None else "s3"
         if source is not None and source.kind == "github":
             owner, repo = source.location.removeprefix("https://github.com/").removesuffix(".git").split("/")
             return codebuild.Source.git_hub(owner=owner, repo=repo, branch_or_ref=source.ref, webhook=False)
@@ -131,14 +132,11 @@ class TeamDeployProject(Construct):
             "Action::kms:GenerateDataKey*": "Envelope encryption of build artifacts and logs with the ordering key only.",
             "Action::kms:ReEncrypt*": "Envelope encryption of build artifacts and logs with the ordering key only.",
         }
-        if self.source_bucket is not None:
+        if self._source_kind == "s3":
             for action in ("s3:GetBucket*", "s3:GetObject*", "s3:List*"):
                 findings[f"Action::{action}"] = (
-                    "aws-cdk-lib's read grant for an S3 source, on the ordering stack's source bucket only."
+                    "aws-cdk-lib's read grant for an S3 source: the source bucket and its one zip only."
                 )
-            findings[f"Resource::{finding_ref(self, self.source_bucket.bucket_arn)}/*"] = (
-                "The build reads its source zip from the ordering stack's source bucket."
-            )
         stack = cdk.Stack.of(self)
         acknowledge_rules(
             self.role,

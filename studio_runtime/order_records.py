@@ -73,6 +73,18 @@ class Attribute:
     LOGIN_URL = "login_url"
 
 
+class Event:
+    """A history item's attributes (besides the keys)."""
+
+    STATUS = "status"
+    AT = "at"  # ISO-8601 UTC
+    BY = "by"  # a username, or WORKFLOW
+
+
+# Who wrote the history events of the workflow's own steps.
+WORKFLOW = "workflow"
+
+
 class Decision:
     """What an approver's answer sends to the waiting workflow (SendTaskSuccess output)."""
 

@@ -257,3 +257,12 @@ def test_teams_file_brings_budget_profiles_and_retention():
         if s.get("Sid") == "DenyInstanceTypesOutsideAllowlist"
     )
     assert any(t.startswith("ml.g") for t in guard["Condition"]["ForAnyValue:StringNotLike"]["sagemaker:InstanceTypes"])
+
+
+def test_a_team_the_ordering_workflow_created_uses_its_group(tmp_path):
+    teams = tmp_path / "teams.json"
+    teams.write_text(json.dumps({"teams": [{"name": "team1"}, {"name": "fraud-ml", "cognito_group": "ordering"}]}))
+    templates = synth_platform(default_context(teams_file=str(teams), domain_name=None))
+    templates["sagemaker-studio-stack-team1"].resource_count_is("AWS::Cognito::UserPoolGroup", 1)
+    # The workflow made the group before the stack; a second one would fail the deploy.
+    templates["sagemaker-studio-stack-fraud-ml"].resource_count_is("AWS::Cognito::UserPoolGroup", 0)

@@ -23,6 +23,9 @@ NOT_DAY_TWO = {"account", "region"}
 PAGE_DOMAIN = "login.example.com"
 CERTIFICATE_A = "arn:aws:acm:us-east-1:111111111111:certificate/11111111-1111-1111-1111-111111111111"
 CERTIFICATE_B = "arn:aws:acm:us-east-1:111111111111:certificate/22222222-2222-2222-2222-222222222222"
+S3_SOURCE = "s3://platform-source-111111111111/sagemaker-platform.zip"
+GITHUB_SOURCE = "https://github.com/acme/sagemaker-platform#main"
+CONNECTION = "arn:aws:codeconnections:eu-central-1:111111111111:connection/12345678-1234-1234-1234-123456789012"
 
 
 def flag_case(case_id: str, teams_changed: tuple[str, ...] | None = None, before=None, marks=(), **after) -> Case:
@@ -103,9 +106,13 @@ FLAG_CASES: dict[str, list[Case]] = {
     ],
     "admin-role-arns": [flag_case("flag-admin-role-arns-set", admin_role_arns="arn:aws:iam::111111111111:role/platform-admin")],
     "api-gateway-account-role": [flag_case("flag-api-gateway-account-role-existing", api_gateway_account_role="existing")],
-    # A retired name only refuses itself as a team: no template may change.
-    "retired-teams": [
-        Case(id="flag-retired-teams-set", before=flags(**BASE), after=flags(**BASE, retired_teams="team9"), changes_something=False)
+    # A retired name only refuses itself as a team: only the deploy project's copy of the flags changes.
+    "retired-teams": [flag_case("flag-retired-teams-set", retired_teams="team9")],
+    "order-approver-emails": [flag_case("flag-order-approver-emails-set", order_approver_emails="admins@example.com")],
+    "order-approval-hours": [flag_case("flag-order-approval-hours-shorter", order_approval_hours="24")],
+    "order-deploy-source": [flag_case("flag-order-deploy-source-own-bucket", order_deploy_source=S3_SOURCE)],
+    "order-deploy-connection-arn": [
+        flag_case("flag-order-deploy-source-github", order_deploy_source=GITHUB_SOURCE, order_deploy_connection_arn=CONNECTION)
     ],
 }
 CASES = [case for cases in FLAG_CASES.values() for case in cases]
@@ -129,6 +136,13 @@ def test_a_new_password_reaches_cognito_without_replacing_user_or_secret(case, t
     assert changes["Custom::DemoUserPassword"].action == UPDATED
     for resource_type in ("AWS::Cognito::UserPoolUser", "AWS::SecretsManager::Secret"):
         assert resource_type not in changes or changes[resource_type].action == UPDATED, changes[resource_type]
+
+
+def test_a_flag_the_deploy_project_repeats_changes_only_its_environment_in_place(teams_dir):
+    (case,) = FLAG_CASES["retired-teams"]
+    plan, _, _ = plan_case(case, teams_dir)
+    changed = [(c.stack, c.resource_type, c.action) for c in plan.changes]
+    assert changed == [("ordering-stack", "AWS::CodeBuild::Project", UPDATED)]
 
 
 def readme_flags() -> set[str]:

@@ -78,6 +78,12 @@ DOCUMENTED_BREAKING = {
     "defaults-user_profiles-removed": "removing a default profile deletes it in every team (asked for)",
     "defaults-budget-removed": "removing a budget deletes that AWS Budget (asked for)",
     "team-budget-removed": "removing a budget deletes that AWS Budget (asked for)",
+    "flag-order-deploy-source-github": "a deploy source of your own replaces the ordering stack's source bucket, "
+    "which leaves the stack and stays in AWS with the zips uploaded to it (retained)",
+    "flag-order-deploy-source-own-bucket": "the same, for a zip in a bucket of your own",
+    "team-cognito_group-stack-to-ordering": "the ordering workflow sets `cognito_group: ordering` on the teams it "
+    "creates; set by hand on a team its stack created, the stack deletes that group and its members (README: "
+    "Ordering a team)",
 }
 
 

@@ -23,7 +23,7 @@ from orders_api.workflow import send_decision
 from studio_runtime.api_caller import Caller
 from studio_runtime.contracts.ordering_api import CODE_DIR
 from studio_runtime.log import service_logger
-from studio_runtime.order_records import Attribute, Decision, Status
+from studio_runtime.order_records import Attribute, Decision, Event, Status
 
 logger = service_logger(CODE_DIR)
 
@@ -73,7 +73,7 @@ def decide_order(
     except Exception:
         _reopen(table, order_id=order_id, token=token, decided=status, by=caller.username)
         raise
-    table.put_event(order_id=order_id, step=step, event={"status": status, "at": at, "by": caller.username})
+    table.put_event(order_id=order_id, step=step, event={Event.STATUS: status, Event.AT: at, Event.BY: caller.username})
     decided = {
         **before,
         Attribute.STATUS: status,

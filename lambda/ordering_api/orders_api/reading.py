@@ -17,7 +17,7 @@ from orders_api.service import Clients, RequestState
 from orders_api.store import OrdersTable
 from orders_api.views import public_event, public_order
 from studio_runtime.api_caller import Caller
-from studio_runtime.order_records import Attribute, Status
+from studio_runtime.order_records import Attribute, Event, Status
 
 STATUSES = frozenset(value for name, value in vars(Status).items() if name.isupper())
 
@@ -47,12 +47,12 @@ def list_orders(
 def get_order(
     *, caller: Caller, raw_order_id: object, settings: Settings, clients: Clients, state: RequestState
 ) -> dict[str, Any]:
-    """The order's public view with its history (events by sort key)."""
+    """The order's public view with its history, oldest event first."""
     require_platform_user(caller)
     order_id = valid_order_id(raw_order_id)
     state.order_id = order_id
     table = OrdersTable(client=clients.dynamodb, table_name=settings.orders_table)
     order = require_visible(caller, table.get_order(order_id))
     state.team = order.get(Attribute.TEAM)
-    history = sorted((public_event(event) for event in table.history(order_id)), key=lambda event: event["step"])
+    history = sorted((public_event(event) for event in table.history(order_id)), key=lambda event: (event.get(Event.AT) or "", event["step"]))
     return {**public_order(order), "history": history}

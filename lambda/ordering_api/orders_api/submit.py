@@ -28,7 +28,7 @@ from studio_runtime.api_caller import Caller
 from studio_runtime.aws_errors import error_code
 from studio_runtime.contracts.ordering_api import CODE_DIR
 from studio_runtime.log import service_logger
-from studio_runtime.order_records import Attribute, Status
+from studio_runtime.order_records import Attribute, Event, Status
 
 logger = service_logger(CODE_DIR)
 SUBMIT_STEP = "Submit"
@@ -67,7 +67,7 @@ def submit_order(
     }
     table = OrdersTable(client=clients.dynamodb, table_name=settings.orders_table)
     try:
-        table.create_order(order=order, submitted={"status": Status.SUBMITTED, "at": at, "by": caller.username})
+        table.create_order(order=order, submitted={Event.STATUS: Status.SUBMITTED, Event.AT: at, Event.BY: caller.username})
     except TeamHeld as held:
         holder = f" (order {held.holder})" if held.holder else ""
         raise TeamOrdered("team_held_by_order", f"team {team!r} is already ordered{holder}") from None

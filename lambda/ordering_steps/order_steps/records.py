@@ -14,12 +14,11 @@ from botocore.exceptions import ClientError
 
 from order_steps.errors import OrderNotApproved
 from studio_runtime.aws_errors import error_code
-from studio_runtime.order_records import Attribute, Status, event_key, order_key
+from studio_runtime.order_records import Attribute, Event, Status, event_key, order_key
 
 # Until when the approvers may answer (the workflow expires the order after it).
 APPROVAL_DEADLINE = "approval_deadline"
 # A history item's time (created_at would put it in the indexes).
-EVENT_AT = "at"
 CONDITION_FAILED = "ConditionalCheckFailedException"
 # An order the approvers may be asked about: a retried step finds its own AWAITING_APPROVAL.
 REQUESTABLE_STATUSES = (Status.SUBMITTED, Status.AWAITING_APPROVAL)
@@ -105,7 +104,7 @@ def put_history(
     """One item per step; a retried step writes it again."""
     dynamodb.put_item(
         TableName=table,
-        Item=_item({**event_key(order_id, step), Attribute.STATUS: status, EVENT_AT: iso_utc(now), **details}),
+        Item=_item({**event_key(order_id, step), Event.STATUS: status, Event.AT: iso_utc(now), **details}),
     )
 
 
