@@ -10,8 +10,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from studio_constructs.buckets import PRIVATE_SSE_S3
-from studio_constructs.checkov import skip_cdk_singleton_handler_checks, skip_checkov
+from studio_constructs.buckets import access_log_bucket
+from studio_constructs.checkov import skip_cdk_singleton_handler_checks
 from studio_constructs.nag import acknowledge, finding_ref, ignore_cdk_provider_lint
 
 DATA_ACTIONS = ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:AbortMultipartUpload", "s3:RestoreObject"]
@@ -41,25 +41,8 @@ class TeamDataBucket(Construct):
         super().__init__(scope, construct_id)
         destroy = removal_policy == cdk.RemovalPolicy.DESTROY
 
-        # S3 server access logs cannot be written to a KMS-encrypted bucket: SSE-S3 here.
-        self.access_log_bucket = s3.Bucket(
-            self,
-            "AccessLogBucket",
-            **PRIVATE_SSE_S3,
-            removal_policy=removal_policy,
-            auto_delete_objects=destroy,
-            lifecycle_rules=[s3.LifecycleRule(id="ExpireAccessLogs", expiration=cdk.Duration.days(365))],
-        )
-        acknowledge(
-            self.access_log_bucket,
-            "AwsSolutions-S1",
-            "This is the access-log target of the team data bucket; logging a log bucket would recurse.",
-        )
-        skip_checkov(
-            self.access_log_bucket,
-            "CKV_AWS_18",
-            "This is the access-log target of the team data bucket; logging a log bucket would recurse. "
-            "Reads of it are limited by the account's IAM and the TLS-only bucket policy.",
+        self.access_log_bucket = access_log_bucket(
+            self, logs_of="the team data bucket", removal_policy=removal_policy, auto_delete_objects=destroy
         )
 
         self.bucket = s3.Bucket(

@@ -22,7 +22,7 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
 from studio_constructs.alert_topic import EMAIL_NEEDS_NO_DEAD_LETTER
-from studio_constructs.buckets import PRIVATE_SSE_S3
+from studio_constructs.buckets import PRIVATE_SSE_S3, access_log_bucket
 from studio_constructs.nag import acknowledge, finding_ref
 from studio_constructs.policy import Statement, add_statements
 from studio_runtime import order_records
@@ -87,17 +87,8 @@ class OrderingStore(Construct):
         return table
 
     def _teams_bucket(self) -> s3.Bucket:
-        access_logs = s3.Bucket(
-            self,
-            "TeamsBucketAccessLogs",
-            **PRIVATE_SSE_S3,
-            removal_policy=cdk.RemovalPolicy.RETAIN,
-            lifecycle_rules=[s3.LifecycleRule(id="ExpireAccessLogs", expiration=cdk.Duration.days(365))],
-        )
-        acknowledge(
-            access_logs,
-            "AwsSolutions-S1",
-            "This is the access-log bucket of the teams bucket; logging it to itself would loop.",
+        access_logs = access_log_bucket(
+            self, "TeamsBucketAccessLogs", logs_of="the teams bucket", removal_policy=cdk.RemovalPolicy.RETAIN
         )
         bucket = s3.Bucket(
             self,

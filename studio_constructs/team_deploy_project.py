@@ -30,6 +30,7 @@ from constructs import Construct
 
 from studio_constructs.bootstrap import S, bootstrap_name, staging_bucket_name
 from studio_constructs.buckets import PRIVATE_SSE_S3
+from studio_constructs.checkov import skip_checkov
 from studio_constructs.nag import acknowledge, acknowledge_rules, finding_ref
 from studio_constructs.policy import Statement, add_statements
 from studio_platform import names
@@ -114,12 +115,12 @@ class TeamDeployProject(Construct):
             bucket_name, key = source.location.split("/", 1)
             return codebuild.Source.s3(bucket=s3.Bucket.from_bucket_name(self, "SourceBucket", bucket_name), path=key)
         self.source_bucket = s3.Bucket(self, "SourceBucket", **PRIVATE_SSE_S3, removal_policy=cdk.RemovalPolicy.RETAIN)
-        acknowledge(
-            self.source_bucket,
-            "AwsSolutions-S1",
+        no_access_logs = (
             "Holds one zip of this project that the platform team uploads; CloudTrail records who wrote it, and its "
-            "versions are kept, so server access logs would add a bucket without adding an answer.",
+            "versions are kept, so server access logs would add a bucket without adding an answer."
         )
+        acknowledge(self.source_bucket, "AwsSolutions-S1", no_access_logs)
+        skip_checkov(self.source_bucket, "CKV_AWS_18", no_access_logs)
         return codebuild.Source.s3(bucket=self.source_bucket, path=DEFAULT_SOURCE_KEY)
 
     def _acknowledge_codebuild_grants(self, encryption_key: kms.IKey) -> None:
