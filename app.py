@@ -45,7 +45,6 @@ def wire_platform(app: cdk.App, config: PlatformConfig) -> dict[str, cdk.Stack]:
         env=env,
         ordering=config.ordering,
         user_pool=login.user_pool,
-        login_url=login.login_page.url,
         context_flags=deploy_context_flags(app.node.try_get_context),
     )
     for team in config.teams:

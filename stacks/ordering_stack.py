@@ -30,16 +30,11 @@ class OrderingStack(cdk.Stack):
         *,
         ordering: OrderingConfig,
         user_pool: cognito.IUserPool,
-        login_url: str,
         context_flags: Mapping[str, str],
         **kwargs,
     ) -> None:
         """`context_flags`: the platform's `-c` flags as text, which every deploy passes on."""
         super().__init__(scope, construct_id, **kwargs)
-        # Weak (Fn::GetStackOutput): the login page's address changes with -c login-page-domain,
-        # and a strong reference would block that change of the login stack (its export in use).
-        # The user pool it also reads is never replaced (deletion protection, team stacks hold it).
-        cdk.CrossStackReferences.of(self).consume(cdk.ReferenceStrength.WEAK)
         self.store = OrderingStore(self, "Store", approver_emails=ordering.approver_emails)
         self.deploy = TeamDeployProject(
             self,
@@ -57,7 +52,6 @@ class OrderingStack(cdk.Stack):
             store=self.store,
             user_pool=user_pool,
             deploy=self.deploy,
-            login_url=login_url,
             approval_hours=ordering.approval_hours,
         )
         self.store.grant_read_teams_file(self.deploy.role)

@@ -6,6 +6,7 @@ from typing import Mapping, Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from studio_constructs.api_gateway_account import ApiGatewayAccountLogging
@@ -14,6 +15,7 @@ from studio_constructs.login_page import LoginPage
 from studio_constructs.login_page_contract import page_config
 from studio_constructs.presigned_url_api import PresignedUrlApi
 from studio_constructs.user_pool import StudioUserPool
+from studio_platform import names
 from studio_platform.config import IdentityProviderConfig, LoginConfig
 
 
@@ -75,6 +77,14 @@ class SagemakerLoginStack(cdk.Stack):
                 issuer=f"https://cognito-idp.{self.region}.{self.url_suffix}/{self.user_pool.user_pool_id}",
                 identity_provider=identity_provider.name if identity_provider else None,
             )
+        )
+        # The ordering workflow reads the page's address here when it delivers a team.
+        ssm.StringParameter(
+            self,
+            "LoginPageUrlParameter",
+            parameter_name=names.LOGIN_PAGE_URL_PARAMETER,
+            string_value=self.login_page.url,
+            description="The login page data scientists open (read by the ordering workflow)",
         )
         self.account_logging: ApiGatewayAccountLogging | None = None
         if login.owns_api_gateway_account:

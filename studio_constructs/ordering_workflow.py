@@ -2,7 +2,8 @@
 
     Validate -> RequestApproval (task token; times out) -> Approved?
       -> CreateGroup -> RegisterTeam -> StartDeploy -> MarkDeploying -> (WaitForDeploy ->
-         CheckDeploy)* -> AddRequesterToGroup -> MarkReady -> NotifyReady -> Delivered
+         CheckDeploy)* -> AddRequesterToGroup -> ReadLoginAddress -> MarkReady -> NotifyReady
+         -> Delivered
     Rejected: MarkRejected -> NotifyRejected -> Rejected (succeeds: the order got its answer)
     Expired / Invalid / any failure: Mark* -> Notify* -> Fail
 
@@ -22,10 +23,11 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
-from studio_constructs.nag import acknowledge_rules, finding_ref
+from studio_constructs.nag import acknowledge_rules, finding_ref, ignore_redundant_depends_on
 from studio_constructs.ordering_store import OrderingStore
 from studio_constructs.python_function import PythonFunction
 from studio_constructs.team_deploy_project import TeamDeployProject
+from studio_platform import names
 from studio_runtime import order_records as records
 from studio_runtime.contracts.ordering_steps import CODE_DIR, REGISTER, REQUEST_APPROVAL, VALIDATE, Environment
 
@@ -57,13 +59,11 @@ class OrderingWorkflow(Construct):
         store: OrderingStore,
         user_pool: cognito.IUserPool,
         deploy: TeamDeployProject,
-        login_url: str,
         approval_hours: int,
     ) -> None:
         super().__init__(scope, construct_id)
         self._store = store
         self._user_pool = user_pool
-        self._login_url = login_url
         self.approval_timeout = cdk.Duration.hours(approval_hours)
         stack = cdk.Stack.of(self)
         self.steps = PythonFunction(
@@ -98,6 +98,7 @@ class OrderingWorkflow(Construct):
             logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
             comment="One execution per team order: validate, approve, create the group, add the team, deploy, notify",
         )
+        ignore_redundant_depends_on(self.state_machine)
         acknowledge_rules(
             self.state_machine.role,
             {
@@ -254,7 +255,27 @@ class OrderingWorkflow(Construct):
 
     def _ready_path(self) -> sfn.IChainable:
         if getattr(self, "_ready", None) is None:
-            login = sfn.JsonPath.format(f"{self._login_url}?team={{}}", sfn.JsonPath.string_at("$.order.team"))
+            stack = cdk.Stack.of(self)
+            parameter = names.LOGIN_PAGE_URL_PARAMETER
+            # Read at delivery: the login stack publishes the page's address (a new custom domain
+            # reaches the next order without a deploy of this stack).
+            read_address = tasks.CallAwsService(
+                self,
+                "ReadLoginAddress",
+                service="ssm",
+                action="getParameter",
+                iam_action="ssm:GetParameter",
+                iam_resources=[stack.format_arn(service="ssm", resource="parameter", resource_name=parameter.lstrip("/"))],
+                parameters={"Name": parameter},
+                result_selector={"url.$": "$.Parameter.Value"},
+                result_path="$.login",
+            )
+            read_address.add_catch(
+                self._failure_of("ReadLoginAddress", self._failed_path()), errors=[sfn.Errors.ALL], result_path="$.failure"
+            )
+            login = sfn.JsonPath.format(
+                "{}?team={}", sfn.JsonPath.string_at("$.login.url"), sfn.JsonPath.string_at("$.order.team")
+            )
             mark = self._mark("MarkReady", Status.READY, {records.Attribute.LOGIN_URL: DDB.from_string(login)})
             message = sfn.JsonPath.format(
                 "Your SageMaker Studio domain for team {} is ready.\n\nSign in: {}\n\nOrder {}.",
@@ -262,7 +283,9 @@ class OrderingWorkflow(Construct):
                 login,
                 sfn.JsonPath.string_at("$.order.order_id"),
             )
-            self._ready = mark.next(self._notify_requester("NotifyReady", "is ready", message, sfn.Succeed(self, "Delivered")))
+            self._ready = read_address.next(mark).next(
+                self._notify_requester("NotifyReady", "is ready", message, sfn.Succeed(self, "Delivered"))
+            )
         return self._ready
 
     def _rejected_path(self) -> sfn.IChainable:
@@ -312,6 +335,12 @@ class OrderingWorkflow(Construct):
         ).next(failed)
 
     def _failed_path(self) -> sfn.IChainable:
+        """The one path every failure of the platform takes (built once)."""
+        if getattr(self, "_failed", None) is None:
+            self._failed = self._build_failed_path()
+        return self._failed
+
+    def _build_failed_path(self) -> sfn.IChainable:
         mark = self._mark("MarkFailed", Status.FAILED, self._failure_attributes(None, "$.failure.error", "$.failure.cause"), remove_token=True)
         message = sfn.JsonPath.format(
             "Order {} for team {} failed at step {}: {}\n{}\nThe platform team has been told.",

@@ -41,6 +41,9 @@ REQUESTERS_GROUP, APPROVERS_GROUP, PLATFORM_GROUPS = (
     ordering_api.APPROVERS_GROUP,
     ordering_api.PLATFORM_GROUPS,
 )
+# Where the login stack publishes the login page's address (the ordering workflow mails it):
+# read at delivery, so a new -c login-page-domain reaches the next order without a deploy.
+LOGIN_PAGE_URL_PARAMETER = "/sagemaker-studio/login-page-url"
 # S3 reserves these prefixes for its own bucket types.
 S3_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 

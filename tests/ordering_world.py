@@ -37,6 +37,7 @@ from iam_model import ACCOUNT, REGION, Platform
 from lambda_context import LambdaContext
 from lambda_loader import load_lambda_module
 from platform_synth import default_context, synth_platform
+from studio_platform.names import LOGIN_PAGE_URL_PARAMETER
 from studio_runtime import order_records as records
 from studio_runtime.contracts import ordering_api, ordering_steps
 
@@ -44,6 +45,7 @@ STACK = "ordering-stack"
 LOGIN_STACK = "sagemaker-login-stack"
 SYNTHESIZED_POLL_SECONDS = 60
 SYNTHESIZED_APPROVAL_SECONDS = 72 * 3600
+LOGIN_PAGE = "https://login.example.com/"
 
 
 @dataclass
@@ -167,7 +169,7 @@ def build_world(monkeypatch, *, approval_seconds: int, poll_seconds: int = 1) ->
     names = {role: platform._ref(STACK, lid) for role, lid in ids.items()}
     clients = {
         service: boto3.client(service, region_name=REGION)
-        for service in ("dynamodb", "s3", "sns", "sqs", "cognito-idp", "codebuild", "lambda", "iam", "stepfunctions")
+        for service in ("dynamodb", "s3", "sns", "sqs", "cognito-idp", "codebuild", "lambda", "iam", "stepfunctions", "ssm")
     }
     world = OrderingWorld(platform=platform, names=names, pool_id="", definition={}, clients=clients)
     _create_table(world, ordering["Resources"][ids["table"]]["Properties"])
@@ -192,6 +194,8 @@ def build_world(monkeypatch, *, approval_seconds: int, poll_seconds: int = 1) ->
     )["stateMachineArn"]
     assert world.state_machine_arn == names["state_machine"]
     _observe_topics(world)
+    # What the login stack publishes: the login page's address.
+    clients["ssm"].put_parameter(Name=LOGIN_PAGE_URL_PARAMETER, Value=LOGIN_PAGE, Type="String")
     return world
 
 

@@ -90,6 +90,10 @@ ROWS = [
     ("workflow: read every order", "workflow", "dynamodb:Scan", "<orders table>", {}, DENY),
     ("workflow: tell a requester", "workflow", "sns:Publish", "<updates topic>", {}, ALLOW),
     ("workflow: write the teams file", "workflow", "s3:PutObject", "<teams file>", {}, DENY),
+    ("workflow: read the login page's address", "workflow", "ssm:GetParameter",
+     f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/sagemaker-studio/login-page-url", {}, ALLOW),
+    ("workflow: read another parameter", "workflow", "ssm:GetParameter",
+     f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/prod/database-password", {}, DENY),
 ]
 ROLE_PREFIXES = {
     "deploy": "TeamDeployProjectRole",

@@ -53,7 +53,7 @@ def test_an_approval_reaches_the_workflow_and_the_history(world):
     shown = world.call("requester", "GET", f"/orders/{order_id}")[1]
     assert shown["status"] == "APPROVED" and "task_token" not in shown
     assert [(event["step"], event["status"], event["by"]) for event in shown["history"]] == [
-        ("Approved", "APPROVED", "bob"), ("Submitted", "SUBMITTED", "alice")]
+        ("Submitted", "SUBMITTED", "alice"), ("Approved", "APPROVED", "bob")]
     assert "task_token" not in world.item(records.order_key(order_id))
 
 

@@ -33,7 +33,7 @@ RECORDING = re.compile(r"^(Mark|Notify|Release)")
 # Catches that are not failures: the step's work was already done (idempotent steps).
 CONTINUATIONS = {
     ("CreateGroup", "CognitoIdentityProvider.GroupExistsException"): "RegisterTeam",
-    ("AddRequesterToGroup", "CognitoIdentityProvider.UserNotFoundException"): "MarkReady",
+    ("AddRequesterToGroup", "CognitoIdentityProvider.UserNotFoundException"): "ReadLoginAddress",
 }
 # Step Functions' names for Lambda's own failures (its optimized integration).
 LAMBDA_ERRORS = {"ServiceException", "AWSLambdaException", "SdkClientException", "ClientExecutionTimeoutException"}

@@ -21,7 +21,7 @@ from moto.codebuild.models import CodeBuildBackend
 from iam_model import ACCOUNT
 from lambda_context import LambdaContext
 from lambda_loader import load_lambda_module
-from ordering_world import OrderingWorld, build_world
+from ordering_world import LOGIN_PAGE, OrderingWorld, build_world
 from studio_platform.names import APPROVERS_GROUP, REQUESTERS_GROUP
 from studio_runtime import order_records as records
 from studio_runtime.aws_clients import aws_client
@@ -119,7 +119,7 @@ def test_an_approved_order_is_delivered_to_its_requester(make_world):
     assert described["status"] == "SUCCEEDED", world.order(order_id)
     order = world.order(order_id)
     assert order["status"] == Status.READY and "task_token" not in order
-    assert order["login_url"].endswith(f"?team={TEAM}")
+    assert order["login_url"] == f"{LOGIN_PAGE}?team={TEAM}"
     assert order["decided_by"] == APPROVER
     assert set(world.history(order_id)) >= {"Submitted", "AwaitingApproval", "Approved", "Deploying", "Ready"}
     # The team's group exists, with the requester in it: their first sign-in lands in the team.
