@@ -53,6 +53,7 @@ class OrderingStack(cdk.Stack):
             user_pool=user_pool,
             deploy=self.deploy,
             approval_hours=ordering.approval_hours,
+            entra=ordering.entra,
         )
         self.store.grant_read_teams_file(self.deploy.role)
         self.store.grant_steps(self.workflow.steps.role)

@@ -23,13 +23,22 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
+from studio_constructs.entra_groups import EntraGroupTasks
 from studio_constructs.nag import acknowledge_rules, finding_ref, ignore_redundant_depends_on
 from studio_constructs.ordering_store import OrderingStore
 from studio_constructs.python_function import PythonFunction
 from studio_constructs.team_deploy_project import TeamDeployProject
 from studio_platform import names
+from studio_platform.settings import EntraApp
 from studio_runtime import order_records as records
-from studio_runtime.contracts.ordering_steps import CODE_DIR, REGISTER, REQUEST_APPROVAL, VALIDATE, Environment
+from studio_runtime.contracts.ordering_steps import (
+    CODE_DIR,
+    IDP_GROUPS,
+    REGISTER,
+    REQUEST_APPROVAL,
+    VALIDATE,
+    Environment,
+)
 
 Status = records.Status
 DDB = tasks.DynamoAttributeValue
@@ -60,7 +69,9 @@ class OrderingWorkflow(Construct):
         user_pool: cognito.IUserPool,
         deploy: TeamDeployProject,
         approval_hours: int,
+        entra: EntraApp | None = None,
     ) -> None:
+        """`entra`: also create the team's Entra ID group through Microsoft Graph (off by default)."""
         super().__init__(scope, construct_id)
         self._store = store
         self._user_pool = user_pool
@@ -87,6 +98,19 @@ class OrderingWorkflow(Construct):
             "failure on the order itself.",
         )
         self._deploy = deploy
+        self.entra = (
+            None
+            if entra is None
+            else EntraGroupTasks(
+                self,
+                "EntraGroups",
+                tenant_id=entra.tenant_id,
+                client_id=entra.client_id,
+                client_secret_name=entra.client_secret_name,
+                app_object_id=entra.app_object_id,
+                state_scope=self,
+            )
+        )
         log_group = logs.LogGroup(
             self, "Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.RETAIN
         )
@@ -104,7 +128,8 @@ class OrderingWorkflow(Construct):
             {
                 "AwsSolutions-IAM5[Resource::*]": "X-Ray trace segments and Step Functions log delivery "
                 "(logs:CreateLogDelivery and friends) have no resource-level permissions; aws-cdk-lib grants them "
-                "for this state machine's own traces and execution log.",
+                "for this state machine's own traces and execution log. With Entra ID groups, "
+                "states:InvokeHTTPEndpoint too, which its condition limits to Microsoft Graph.",
                 f"AwsSolutions-IAM5[Resource::{finding_ref(self, self.steps.function.function_arn)}:*]": "The "
                 "workflow invokes its own steps function (any version, as aws-cdk-lib's LambdaInvoke grants), "
                 "nothing else.",
@@ -127,7 +152,14 @@ class OrderingWorkflow(Construct):
             task_timeout=sfn.Timeout.duration(self.approval_timeout),
             result_path="$.decision",
         )
-        register = self._step("RegisterTeam", REGISTER, result_selector={"version.$": "$.Payload.teams_file_version"}, result_path="$.registered")
+        register = self._step(
+            "RegisterTeam",
+            REGISTER,
+            # The Entra ID group the workflow made becomes the entry's idp_groups.
+            extra={IDP_GROUPS: sfn.JsonPath.array(sfn.JsonPath.string_at("$.entra.id"))} if self.entra else {},
+            result_selector={"version.$": "$.Payload.teams_file_version"},
+            result_path="$.registered",
+        )
         register.add_retry(errors=[records.TEAMS_FILE_CHANGED_ERROR], interval=cdk.Duration.seconds(1), max_attempts=5, backoff_rate=2)
 
         create_group = self._cognito("CreateGroup", "createGroup", {
@@ -192,16 +224,23 @@ class OrderingWorkflow(Construct):
         )
 
         failed = self._failed_path()
-        for step, state in (("Validate", validate), ("RequestApproval", approval), ("CreateGroup", create_group),
-                            ("RegisterTeam", register), ("StartDeploy", start_deploy), ("CheckDeploy", check),
-                            ("AddRequesterToGroup", add_requester)):
+        steps = [("Validate", validate), ("RequestApproval", approval), ("CreateGroup", create_group),
+                 ("RegisterTeam", register), ("StartDeploy", start_deploy), ("CheckDeploy", check),
+                 ("AddRequesterToGroup", add_requester)]
+        after_group: sfn.IChainable = register
+        if self.entra:
+            steps += [(task.node.id, task) for task in self.entra.tasks]
+            after_group = self.entra.first
+            self.entra.last.add_catch(register, errors=[self.entra.already_assigned], result_path=sfn.JsonPath.DISCARD)
+            self.entra.last.next(register)
+        for step, state in steps:
             if step in ("Validate", "RegisterTeam"):
                 state.add_catch(self._invalid_path(step), errors=[records.ORDER_INVALID_ERROR], result_path="$.failure")
             if step == "RequestApproval":
                 state.add_catch(self._expired_path(), errors=[sfn.Errors.TIMEOUT], result_path="$.failure")
             state.add_catch(self._failure_of(step, failed), errors=[sfn.Errors.ALL], result_path="$.failure")
         deploy_failed.next(failed)
-        create_group.add_catch(register, errors=[GROUP_EXISTS], result_path=sfn.JsonPath.DISCARD)
+        create_group.add_catch(after_group, errors=[GROUP_EXISTS], result_path=sfn.JsonPath.DISCARD)
         add_requester.add_catch(self._ready_path(), errors=[USER_NOT_FOUND], result_path=sfn.JsonPath.DISCARD)
 
         mark_deploying = self._mark("MarkDeploying", Status.DEPLOYING, {
@@ -223,16 +262,17 @@ class OrderingWorkflow(Construct):
             )
             .otherwise(self._rejected_path())
         )
-        create_group.next(register).next(start_deploy).next(mark_deploying).next(wait)
+        create_group.next(after_group)
+        register.next(start_deploy).next(mark_deploying).next(wait)
         add_requester.next(self._ready_path())
         return start.next(validate).next(approval).next(approved)
 
-    def _step(self, state_id: str, action: str, **result: str | dict) -> tasks.LambdaInvoke:
+    def _step(self, state_id: str, action: str, *, extra: dict | None = None, **result: str | dict) -> tasks.LambdaInvoke:
         return tasks.LambdaInvoke(
             self,
             state_id,
             lambda_function=self.steps.function,
-            payload=sfn.TaskInput.from_object({"action": action, "order": sfn.JsonPath.object_at(ORDER)}),
+            payload=sfn.TaskInput.from_object({"action": action, "order": sfn.JsonPath.object_at(ORDER), **(extra or {})}),
             retry_on_service_exceptions=True,
             **result,
         )

@@ -91,6 +91,11 @@ def load_platform_config(get: ContextGetter, *, keys: Iterable[str] = ()) -> Pla
     )
     login, _ = settings_from_flags(LoginConfig, get, problems)
     ordering, _ = settings_from_flags(OrderingConfig, get, problems)
+    if ordering is not None and ordering.entra_groups and identity_provider is None:
+        problems.add(
+            "-c order-entra-groups",
+            "needs the teams file's identity_provider: its groups are how federated users enter a team",
+        )
     demo_user = load_demo_user(get, teams, problems)
     config, _ = settings_from_flags(
         PlatformConfig,

@@ -44,6 +44,11 @@ APP_KEYS: dict[str, str] = {
     "order-approval-hours": "how long an order waits for approval",
     "order-deploy-source": "where the ordering deploy gets this project's code",
     "order-deploy-connection-arn": "CodeConnections connection of a GitHub deploy source",
+    "order-entra-groups": "the workflow also creates the team's Entra ID group",
+    "order-entra-tenant-id": "Entra ID tenant of the Graph app registration",
+    "order-entra-client-id": "application (client) id of the Graph app registration",
+    "order-entra-client-secret-name": "Secrets Manager name of that app's client secret",
+    "order-entra-app-object-id": "object id of the sign-in app's service principal",
 }
 CDK_KEY_PREFIXES = ("@", "aws:cdk:")
 CDK_KEYS = frozenset({"acknowledged-issue-numbers"})

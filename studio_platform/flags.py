@@ -65,6 +65,11 @@ FLAGS: dict[str, tuple[type | None, str | None]] = {
     "order-approval-hours": (OrderingConfig, "approval_hours"),
     "order-deploy-source": (OrderingConfig, "deploy_source"),
     "order-deploy-connection-arn": (OrderingConfig, "deploy_connection_arn"),
+    "order-entra-groups": (OrderingConfig, "entra_groups"),
+    "order-entra-tenant-id": (OrderingConfig, "entra_tenant_id"),
+    "order-entra-client-id": (OrderingConfig, "entra_client_id"),
+    "order-entra-client-secret-name": (OrderingConfig, "entra_client_secret_name"),
+    "order-entra-app-object-id": (OrderingConfig, "entra_app_object_id"),
 }
 # Team settings a -c flag sets for every team: flag -> TeamConfig field (a teams file may not repeat them).
 TEAM_SETTING_FLAGS = {flag: field for flag, (model, field) in FLAGS.items() if model is TeamSettings and field}

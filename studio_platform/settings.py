@@ -12,7 +12,7 @@ inputs (a team listed twice, a flag the file also sets, the demo user's team) ar
 from __future__ import annotations
 
 import fnmatch
-from typing import Annotated, Any, Callable, Optional, TypeVar
+from typing import Annotated, Any, Callable, NamedTuple, Optional, TypeVar
 
 from pydantic import ConfigDict, Field, Strict, ValidationInfo, field_validator, model_validator
 from pydantic.dataclasses import dataclass
@@ -44,6 +44,7 @@ from studio_platform.settings_types import (
     ApprovalHours,
     ConnectionArn,
     DeploySourceText,
+    EntraId,
     ApiEndpointType,
     ApiGatewayAccountRole,
     BudgetEmail,
@@ -286,6 +287,15 @@ class LoginConfig:
         return self.api_gateway_account_role == "create"
 
 
+class EntraApp(NamedTuple):
+    """The Graph app registration the ordering workflow creates Entra ID groups as."""
+
+    tenant_id: str
+    client_id: str
+    client_secret_name: str
+    app_object_id: str
+
+
 @settings_model()
 class OrderingConfig:
     """The ordering stack: who approves, how long an order waits, where the deploy gets the code."""
@@ -295,6 +305,16 @@ class OrderingConfig:
     # None: a zip in the ordering stack's own source bucket (README: Ordering a team).
     deploy_source: DeploySourceText = None
     deploy_connection_arn: Annotated[ConnectionArn, Field(validate_default=True)] = None
+    # Off by default: the workflow also creates the team's Entra ID group through Microsoft
+    # Graph, as the app registration `entra_client_id` of tenant `entra_tenant_id` (its secret
+    # in Secrets Manager under `entra_client_secret_name`).
+    entra_groups: Annotated[bool, Strict()] = False
+    entra_tenant_id: Annotated[EntraId, Field(validate_default=True)] = None
+    entra_client_id: Annotated[EntraId, Field(validate_default=True)] = None
+    entra_client_secret_name: Annotated[Optional[SecretName], Field(validate_default=True)] = None
+    # The sign-in application's service principal (Enterprise applications: Object ID), which
+    # the new group is assigned to so that it reaches its users' tokens.
+    entra_app_object_id: Annotated[EntraId, Field(validate_default=True)] = None
 
     @field_validator("deploy_connection_arn")
     @classmethod
@@ -308,6 +328,22 @@ class OrderingConfig:
         if arn and not github:
             raise ConfigError(HERE, "has no effect without a GitHub deploy source: drop it, or set -c order-deploy-source")
         return arn
+
+    @field_validator("entra_tenant_id", "entra_client_id", "entra_client_secret_name", "entra_app_object_id")
+    @classmethod
+    def entra_settings_with_entra_groups(cls, value: str | None, info: ValidationInfo) -> str | None:
+        enabled = info.data.get("entra_groups", False)
+        if enabled and value is None:
+            raise ConfigError(HERE, "is required with -c order-entra-groups=true (the Graph app registration)")
+        if value is not None and not enabled:
+            raise ConfigError(HERE, "has no effect without -c order-entra-groups=true: set it too, or drop this")
+        return value
+
+    @property
+    def entra(self) -> EntraApp | None:
+        if not self.entra_groups:
+            return None
+        return EntraApp(self.entra_tenant_id, self.entra_client_id, self.entra_client_secret_name, self.entra_app_object_id)
 
     @property
     def source(self) -> rules.DeploySource | None:

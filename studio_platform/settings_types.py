@@ -339,6 +339,19 @@ DeploySourceText = Annotated[
     Optional[Annotated[str, Strict(), Field(description="a deploy source"), rule(rules.check_deploy_source)]],
     Field(description="where the deploy project gets this project's code, or null for the ordering stack's bucket"),
 ]
+EntraId = Annotated[
+    Optional[
+        Annotated[
+            str,
+            Strict(),
+            Field(
+                pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+                description="an Entra ID id (a GUID like 5e3c0a4b-8d2f-4f6a-9b1c-7d8e9f0a1b2c)",
+            ),
+        ]
+    ],
+    Field(description="an Entra ID id (a GUID), or null"),
+]
 ConnectionArn = Annotated[
     Optional[Annotated[str, Strict(), Field(description="a connection ARN"), rule(rules.check_connection_arn)]],
     Field(description="the CodeConnections connection to GitHub, or null"),

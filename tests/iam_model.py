@@ -33,6 +33,7 @@ RESOURCE_KINDS: dict[str, tuple[str | None, str, bool]] = {
     "AWS::Cognito::UserPool": (None, "arn:aws:cognito-idp:{region}:{account}:userpool/{id}", False),
     "AWS::DynamoDB::GlobalTable": ("TableName", "arn:aws:dynamodb:{region}:{account}:table/{id}", False),
     "AWS::CodeBuild::Project": ("Name", "arn:aws:codebuild:{region}:{account}:project/{id}", False),
+    "AWS::Events::Connection": ("Name", "arn:aws:events:{region}:{account}:connection/{id}/0a1b2c3d", False),
 }
 # Services whose ids AWS generates in a fixed shape (the rest get a readable generated name).
 GENERATED_ID_SHAPES = {

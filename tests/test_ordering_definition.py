@@ -14,7 +14,8 @@ import botocore.session
 import pytest
 
 from iam_model import Platform
-from ordering_world import STACK, logical_id, ordering_templates
+from ordering_world import ENTRA_FLAGS, STACK, WITH_PROVIDER, logical_id, ordering_templates
+from platform_synth import default_context, synth_platform
 
 MODELS = botocore.session.get_session()
 # Step Functions' aws-sdk service names that differ from boto3's.
@@ -30,18 +31,33 @@ OPTIMIZED = {
 }
 # States that record an order's end or tell someone; a failure there has nothing left to tell.
 RECORDING = re.compile(r"^(Mark|Notify|Release)")
-# Catches that are not failures: the step's work was already done (idempotent steps).
+# Catches that are not failures: the step's work was done already (idempotent steps), so the
+# workflow goes on exactly as after a success.
 CONTINUATIONS = {
-    ("CreateGroup", "CognitoIdentityProvider.GroupExistsException"): "RegisterTeam",
-    ("AddRequesterToGroup", "CognitoIdentityProvider.UserNotFoundException"): "ReadLoginAddress",
+    ("CreateGroup", "CognitoIdentityProvider.GroupExistsException"),
+    ("AddRequesterToGroup", "CognitoIdentityProvider.UserNotFoundException"),
+    ("AssignEntraGroup", "States.Http.StatusCode.400"),
 }
 # Step Functions' names for Lambda's own failures (its optimized integration).
 LAMBDA_ERRORS = {"ServiceException", "AWSLambdaException", "SdkClientException", "ClientExecutionTimeoutException"}
 
 
-@pytest.fixture(scope="module")
-def definition() -> dict[str, Any]:
-    templates = ordering_templates()
+# The default workflow, and the one that also makes the team's Entra ID group.
+VARIANTS = {"default": None, "entra-groups": {**WITH_PROVIDER, **ENTRA_FLAGS}}
+# Step Functions' HTTP task: its own parameters, not an AWS API's.
+HTTP_TASK = "http:invoke"
+HTTP_PARAMETERS = {"ApiEndpoint", "Method", "Authentication", "Headers", "RequestBody", "QueryParameters", "Transform"}
+HTTP_REQUIRED = {"ApiEndpoint", "Method", "Authentication"}
+
+
+@pytest.fixture(scope="module", params=list(VARIANTS))
+def definition(request) -> dict[str, Any]:
+    overrides = VARIANTS[request.param]
+    templates = (
+        ordering_templates()
+        if overrides is None
+        else {name: t.to_json() for name, t in synth_platform(default_context(**overrides)).items()}
+    )
     properties = templates[STACK]["Resources"][
         logical_id(templates[STACK], "AWS::StepFunctions::StateMachine", "WorkflowStateMachine")
     ]["Properties"]
@@ -71,6 +87,10 @@ def written_keys(parameters: dict[str, Any]) -> set[str]:
 def test_every_sdk_call_exists_with_the_parameters_it_sends(definition):
     checked = 0
     for name, state in tasks(definition):
+        if state["Resource"].endswith(HTTP_TASK):
+            sent = written_keys(state["Parameters"])
+            assert sent <= HTTP_PARAMETERS and HTTP_REQUIRED <= sent, f"{name}: {sorted(sent)}"
+            continue
         operation = operation_of(state["Resource"])
         members = operation.input_shape.members
         # aws-sdk tasks write member names with a capital first letter (Step Functions maps them back).
@@ -115,7 +135,7 @@ def test_every_step_that_can_fail_ends_the_order_recorded_and_told(definition):
         for catch in state["Catch"]:
             (first_error, *_) = catch["ErrorEquals"]
             if (name, first_error) in CONTINUATIONS:
-                assert catch["ErrorEquals"] == [first_error] and catch["Next"] == CONTINUATIONS[(name, first_error)]
+                assert catch["ErrorEquals"] == [first_error] and catch["Next"] == state["Next"], (name, catch)
                 continue
             path = list(walk(states, catch["Next"]))
             assert any(states[step]["Type"] == "Task" and step.startswith("Mark") for step in path), (

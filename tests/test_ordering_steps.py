@@ -283,6 +283,35 @@ def test_register_refuses_a_name_taken_with_another_entry(aws):
     assert versions(aws) == 1 and "teams_file_version" not in item(aws, order_key(ORDER_ID))
 
 
+ENTRA_GROUP = "5e3c0a4b-8d2f-4f6a-9b1c-7d8e9f0a1b2c"
+PROVIDER = {"type": "oidc", "name": "EntraID", "issuer": "https://login.microsoftonline.com/tenant/v2.0",
+            "client_id": "11111111-2222-3333-4444-555555555555", "client_secret_name": "platform/entra-client"}
+
+
+def test_register_gives_the_entry_the_entra_group_the_workflow_made(aws):
+    put_teams_file(aws, {"identity_provider": PROVIDER, "teams": [entry("team-b")]})
+    put_order(aws, Status.APPROVED)
+    first = invoke(event("register", idp_groups=[ENTRA_GROUP]))
+    written = parse_document(teams_file(aws)[0], PATH)
+    assert written["teams"][-1] == {**entry(), "idp_groups": [ENTRA_GROUP]}
+    checked = check_teams_document(written, path=PATH, defaults={}, region=REGION, account=ACCOUNT)
+    assert checked.teams[-1].entry_groups == (ENTRA_GROUP,)
+    # A retry with the same group changes nothing.
+    assert invoke(event("register", idp_groups=[ENTRA_GROUP])) == {**first, "changed": False}
+
+
+def test_an_entra_group_without_the_files_identity_provider_is_refused_by_its_rule(aws):
+    put_order(aws, Status.APPROVED)
+    with pytest.raises(OrderInvalid, match="idp_groups: has no effect without an identity_provider"):
+        invoke(event("register", idp_groups=[ENTRA_GROUP]))
+    assert versions(aws) == 0
+
+
+def test_idp_groups_belong_to_register_only(aws):
+    with pytest.raises(ValueError, match="idp_groups is only for register"):
+        invoke(event("validate", idp_groups=[ENTRA_GROUP]))
+
+
 @pytest.mark.parametrize("status", [Status.SUBMITTED, Status.AWAITING_APPROVAL, Status.REJECTED, None])
 def test_register_only_adds_an_approved_order(aws, status):
     if status:

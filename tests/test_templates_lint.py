@@ -13,12 +13,24 @@ from platform_synth import default_context, synth_platform
 EXAMPLE_TEAMS = str(Path(__file__).resolve().parent.parent / "teams.example.yaml")
 
 VARIANTS = {
-    "teams-file": {"teams_file": EXAMPLE_TEAMS, "domain_name": None, "alarm_emails": "ops@example.com"},
+    "teams-file": {
+        "teams_file": EXAMPLE_TEAMS,
+        "domain_name": None,
+        "alarm_emails": "ops@example.com",
+        "order_approver_emails": "platform-admins@example.com",
+        "order_deploy_source": "s3://platform-source-111111111111/sagemaker-platform.zip",
+    },
     "defaults": {},
-    # The company's IdP: its provider, the pre-token-generation trigger, clients offering it.
+    # The company's IdP: its provider, the pre-token-generation trigger, clients offering it;
+    # the ordering workflow also makes each team's Entra ID group.
     "identity-provider": {
         "teams_file": str(Path(__file__).resolve().parent / "teams_identity_provider.yaml"),
         "domain_name": None,
+        "order_entra_groups": "true",
+        "order_entra_tenant_id": "0b5c7e2a-1f3d-4a6b-8c9d-0e1f2a3b4c5d",
+        "order_entra_client_id": "1c6d8f3b-2a4e-4b7c-9d0e-1f2a3b4c5d6e",
+        "order_entra_client_secret_name": "platform/graph-client",
+        "order_entra_app_object_id": "2d7e9a4c-3b5f-4c8d-8e1f-2a3b4c5d6e7f",
     },
     "private-api-three-teams": {
         "api_endpoint_type": "private",
@@ -29,6 +41,10 @@ VARIANTS = {
         "retention": "destroy",
         "pip_index_url": "https://artifactory.example.com/api/pypi/simple",
         "conda_channel_url": "https://artifactory.example.com/api/conda/main",
+        "order_deploy_source": "https://github.com/acme/sagemaker-platform#release",
+        "order_deploy_connection_arn": "arn:aws:codeconnections:eu-central-1:111111111111:connection/"
+        "12345678-1234-1234-1234-123456789012",
+        "order_approval_hours": "24",
     },
 }
 

@@ -15,6 +15,8 @@ import pytest
 
 from platform_synth import ROOT
 from update_safety import UPDATED, plan_update
+from ordering_world import ENTRA_FLAGS
+from test_update_safety_teams import OIDC_PROVIDER
 from update_safety_rules import Case, assert_safe, flags, loses_state, plan_case, synth_templates, teams
 
 BASE = {"domain_name": "team1,team2"}
@@ -115,6 +117,15 @@ FLAG_CASES: dict[str, list[Case]] = {
         flag_case("flag-order-deploy-source-github", order_deploy_source=GITHUB_SOURCE, order_deploy_connection_arn=CONNECTION)
     ],
 }
+# Entra ID groups need a teams file with an identity provider; the four settings come with the switch.
+_entra_on = Case(
+    id="flag-order-entra-groups-on",
+    before=teams(lambda document: document.update(identity_provider=dict(OIDC_PROVIDER))),
+    after=teams(lambda document: document.update(identity_provider=dict(OIDC_PROVIDER)), **ENTRA_FLAGS),
+)
+FLAG_CASES["order-entra-groups"] = [_entra_on]
+for _flag in ENTRA_FLAGS:
+    FLAG_CASES.setdefault(_flag.replace("_", "-"), [])
 CASES = [case for cases in FLAG_CASES.values() for case in cases]
 
 

@@ -86,5 +86,5 @@ def run_step(step: StepEvent, *, settings: Settings, clients: Clients, now: date
             now=now,
         )
     if step.action == REGISTER:
-        return actions.register(order=step.order, settings=settings, clients=clients, now=now)
+        return actions.register(order=step.order, settings=settings, clients=clients, now=now, idp_groups=step.idp_groups)
     raise ValueError(f"unknown action {step.action!r}")  # unreachable: the event model lists the actions

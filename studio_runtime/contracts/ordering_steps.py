@@ -19,6 +19,9 @@ VALIDATE = "validate"
 REQUEST_APPROVAL = "request_approval"
 # Adds the entry to the teams file: {"teams_file_version": <S3 version id>, "changed": bool}
 REGISTER = "register"
+# REGISTER only, when the workflow created the team's Entra ID group: its object id, which the
+# entry gets as `idp_groups` (the pre-token trigger maps it to the team).
+IDP_GROUPS = "idp_groups"
 ACTIONS = (VALIDATE, REQUEST_APPROVAL, REGISTER)
 
 

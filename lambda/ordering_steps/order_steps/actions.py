@@ -77,16 +77,24 @@ def request_approval(
     return {}
 
 
-def register(*, order: WorkflowOrder, settings: Settings, clients: Clients, now: datetime) -> dict[str, Any]:
-    """Adds the approved order's entry to the teams file (unless a run before did) and names the
-    version to deploy. Raises OrderInvalid, TeamsFileChanged, OrderNotApproved."""
+def register(
+    *,
+    order: WorkflowOrder,
+    settings: Settings,
+    clients: Clients,
+    now: datetime,
+    idp_groups: tuple[str, ...] | None = None,
+) -> dict[str, Any]:
+    """Adds the approved order's entry (with `idp_groups`, the Entra ID group the workflow made)
+    to the teams file, unless a run before did, and names the version to deploy. Raises
+    OrderInvalid, TeamsFileChanged, OrderNotApproved."""
     require_approved(
         dynamodb=clients.dynamodb, table=settings.orders_table, order_id=order.order_id, team=order.team
     )
     read = read_teams_file(s3=clients.s3, settings=settings)
     try:
         updated, changed = orders.with_order(
-            order.entry,
+            {**order.entry, "idp_groups": list(idp_groups)} if idp_groups else order.entry,
             read.document,
             teams_file=settings.teams_file_path,
             region=settings.region,

@@ -18,6 +18,7 @@ ORDER_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 # SendTaskSuccess accepts tokens of 1..2048 characters.
 TASK_TOKEN_MAX = 2048
 TEXT_MAX = 256
+IDP_GROUPS_MAX = 10
 
 
 class WorkflowOrder(BaseModel):
@@ -53,6 +54,8 @@ class StepEvent(BaseModel):
     order: WorkflowOrder
     # SecretStr: the token cannot reach a log line or an error through repr or str.
     task_token: Optional[SecretStr] = Field(default=None, min_length=1, max_length=TASK_TOKEN_MAX)
+    # The Entra ID group the workflow created (register only); the teams file checks its form.
+    idp_groups: Optional[tuple[str, ...]] = Field(default=None, min_length=1, max_length=IDP_GROUPS_MAX)
 
     @model_validator(mode="after")
     def token_only_to_wait_for_approval(self) -> StepEvent:
@@ -60,6 +63,8 @@ class StepEvent(BaseModel):
             raise ValueError(f"task_token is required for {REQUEST_APPROVAL}")
         if self.action != REQUEST_APPROVAL and self.task_token is not None:
             raise ValueError(f"task_token is only for {REQUEST_APPROVAL}")
+        if self.action != REGISTER and self.idp_groups is not None:
+            raise ValueError(f"idp_groups is only for {REGISTER}")
         return self
 
 
