@@ -34,32 +34,9 @@ def load_teams_file(path: str, **options: Any) -> tuple[TeamConfig, ...]:
     return read_teams_file(path, **options).teams
 
 
-def read_teams_file(
-    path: str,
-    *,
-    defaults: dict[str, Any],
-    region: str,
-    account: str,
-    also_retired: frozenset[str] = frozenset(),
-    problems: Problems | None = None,
-) -> TeamsFile:
-    """Every team of the file and its identity provider; file defaults and team fields override
-    built-in defaults.
-
-    `defaults` holds the team settings given as -c flags: a flag the file also sets would be
-    overridden without a word, so that is a problem. A name in the file's `retired_teams`
-    (or in `also_retired`, from -c retired-teams) cannot be a team. Every problem of the file
-    is reported, not only the first: into `problems` when given, else raised at the end.
-    """
-    return check_teams_document(
-        read_document(path),
-        path=path,
-        defaults=defaults,
-        region=region,
-        account=account,
-        also_retired=also_retired,
-        problems=problems,
-    )
+def read_teams_file(path: str, **options: Any) -> TeamsFile:
+    """check_teams_document for the file at `path` (read as untrusted data first)."""
+    return check_teams_document(read_document(path), path=path, **options)
 
 
 def check_teams_document(
@@ -72,7 +49,14 @@ def check_teams_document(
     also_retired: frozenset[str] = frozenset(),
     problems: Problems | None = None,
 ) -> TeamsFile:
-    """read_teams_file for a document already read (`path` names it in every problem)."""
+    """Every team of a teams document and its identity provider; file defaults and team fields
+    override built-in defaults. `path` names the document in every problem.
+
+    `defaults` holds the team settings given as -c flags: a flag the file also sets would be
+    overridden without a word, so that is a problem. A name in the file's `retired_teams`
+    (or in `also_retired`, from -c retired-teams) cannot be a team. Every problem of the file
+    is reported, not only the first: into `problems` when given, else raised at the end.
+    """
     own = problems is None
     problems = problems or Problems()
     found_before = len(problems.found)

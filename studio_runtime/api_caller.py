@@ -35,7 +35,7 @@ class CallerMissing(Exception):
 
 def parse_caller(event: object) -> Caller:
     """The authenticated identity from `requestContext.authorizer.claims`, or CallerMissing."""
-    claims = _path(event, "requestContext", "authorizer", "claims")
+    claims = event_path(event, "requestContext", "authorizer", "claims")
     if not isinstance(claims, Mapping):
         raise CallerMissing("claims_missing")
     # Access tokens carry `username`; ID tokens `cognito:username`.
@@ -72,7 +72,8 @@ def parse_groups(raw: object) -> frozenset[str]:
     return frozenset(part for part in _GROUP_SEPARATORS.split(text) if part)
 
 
-def _path(value: object, *keys: str) -> object:
+def event_path(value: object, *keys: str) -> object:
+    """value[k1][k2]..., or None where a level is missing or not a mapping."""
     for key in keys:
         if not isinstance(value, Mapping):
             return None

@@ -6,10 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from studio_runtime.contracts.ordering_api import Environment
-
-
-class SettingMissing(Exception):
-    """A variable the construct always sets is absent: a deployment defect, answered 500."""
+from studio_runtime.environment import required
 
 
 @dataclass(frozen=True)
@@ -30,19 +27,13 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
-        def required(name: str) -> str:
-            value = (env.get(name) or "").strip()
-            if not value:
-                raise SettingMissing(name)
-            return value
-
         return cls(
-            region=required("AWS_REGION"),
-            account=required(Environment.ACCOUNT_ID),
-            orders_table=required(Environment.ORDERS_TABLE),
-            state_machine_arn=required(Environment.STATE_MACHINE_ARN),
-            teams_bucket=required(Environment.TEAMS_BUCKET),
-            teams_file_key=required(Environment.TEAMS_FILE_KEY),
-            user_pool_id=required(Environment.USER_POOL_ID),
-            updates_topic_arn=required(Environment.UPDATES_TOPIC_ARN),
+            region=required(env, "AWS_REGION"),
+            account=required(env, Environment.ACCOUNT_ID),
+            orders_table=required(env, Environment.ORDERS_TABLE),
+            state_machine_arn=required(env, Environment.STATE_MACHINE_ARN),
+            teams_bucket=required(env, Environment.TEAMS_BUCKET),
+            teams_file_key=required(env, Environment.TEAMS_FILE_KEY),
+            user_pool_id=required(env, Environment.USER_POOL_ID),
+            updates_topic_arn=required(env, Environment.UPDATES_TOPIC_ARN),
         )

@@ -7,15 +7,12 @@ reaches the caller. Clients switch on `code`, never on `message`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from botocore.exceptions import BotoCoreError, ClientError
 
+from studio_runtime.api_failures import UNAVAILABLE, Failure, transient_failure
 from studio_runtime.aws_errors import ErrorKind, classify, error_code
 
-RETRY_AFTER_THROTTLED_SECONDS = 2
-RETRY_AFTER_UNAVAILABLE_SECONDS = 5
 
 UNAUTHORIZED = "unauthorized"
 FORBIDDEN = "forbidden"
@@ -36,8 +33,6 @@ ORDER_NOT_FOUND = "order_not_found"
 NOT_AWAITING_APPROVAL = "not_awaiting_approval"
 APPROVAL_CLOSED = "approval_closed"
 ROUTE_NOT_FOUND = "route_not_found"
-THROTTLED = "throttled"
-UNAVAILABLE = "unavailable"
 UPSTREAM_ERROR = "upstream_error"
 INTERNAL_ERROR = "internal_error"
 
@@ -182,19 +177,6 @@ class AwsCallFailed(Exception):
         self.kind = kind
 
 
-@dataclass(frozen=True)
-class Failure:
-    status: int
-    message: str
-    code: str
-    reason: str
-    retry_after_seconds: int | None = None
-    extra: dict[str, object] = field(default_factory=dict)
-
-    def body(self) -> dict[str, object]:
-        return {"message": self.message, "code": self.code, **self.extra}
-
-
 def failure_for(error: BaseException) -> Failure:
     """Map any exception raised while serving a request to the response the caller gets."""
     if isinstance(error, InvalidOrder):
@@ -207,23 +189,9 @@ def failure_for(error: BaseException) -> Failure:
         kind, operation, code = error.kind, error.operation_name, error.code
     else:
         kind, operation, code = classify(error), getattr(error, "operation_name", ""), error_code(error)
-    if kind is ErrorKind.THROTTLED:
-        return Failure(
-            429,
-            "Too many requests; retry later",
-            THROTTLED,
-            f"aws_throttled:{operation}:{code}",
-            RETRY_AFTER_THROTTLED_SECONDS,
-        )
-    if kind is ErrorKind.UNREACHABLE:
-        # Connect/read timeouts, DNS or endpoint failures: AWS may be fine a moment later.
-        return Failure(
-            503,
-            "Service temporarily unavailable; retry later",
-            UNAVAILABLE,
-            f"aws_unreachable:{operation}",
-            RETRY_AFTER_UNAVAILABLE_SECONDS,
-        )
+    transient = transient_failure(kind, operation=operation, code=code, unreachable=operation)
+    if transient is not None:
+        return transient
     if isinstance(error, (ClientError, AwsCallFailed)):
         return Failure(502, "Upstream service error", UPSTREAM_ERROR, f"aws_error:{operation}:{code}")
     if isinstance(error, BotoCoreError):

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from studio_platform.settings_types import MAX_APPROVAL_HOURS
 from studio_runtime.contracts.ordering_steps import Environment
+from studio_runtime.environment import required
 
 REGION = "AWS_REGION"  # set by the Lambda runtime
-# settings_types.ApprovalHours: what the ordering stack accepts.
-APPROVAL_HOURS_RANGE = (1, 720)
+# What the ordering stack accepts (settings_types.ApprovalHours).
+APPROVAL_HOURS_RANGE = (1, MAX_APPROVAL_HOURS)
 
 
 @dataclass(frozen=True)
@@ -35,21 +37,14 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
         return cls(
-            region=_required(env, REGION),
-            account=_required(env, Environment.ACCOUNT_ID),
-            orders_table=_required(env, Environment.ORDERS_TABLE),
-            teams_bucket=_required(env, Environment.TEAMS_BUCKET),
-            teams_file_key=_required(env, Environment.TEAMS_FILE_KEY),
-            approvers_topic_arn=_required(env, Environment.APPROVERS_TOPIC_ARN),
-            approval_timeout_hours=_hours(_required(env, Environment.APPROVAL_TIMEOUT_HOURS)),
+            region=required(env, REGION),
+            account=required(env, Environment.ACCOUNT_ID),
+            orders_table=required(env, Environment.ORDERS_TABLE),
+            teams_bucket=required(env, Environment.TEAMS_BUCKET),
+            teams_file_key=required(env, Environment.TEAMS_FILE_KEY),
+            approvers_topic_arn=required(env, Environment.APPROVERS_TOPIC_ARN),
+            approval_timeout_hours=_hours(required(env, Environment.APPROVAL_TIMEOUT_HOURS)),
         )
-
-
-def _required(env: Mapping[str, str], name: str) -> str:
-    value = env.get(name, "").strip()
-    if not value:
-        raise ValueError(f"environment variable {name} is not set")
-    return value
 
 
 def _hours(raw: str) -> int:

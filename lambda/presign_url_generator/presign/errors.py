@@ -7,15 +7,18 @@ retry); the log reason is a finer machine-readable tag for operators.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from botocore.exceptions import BotoCoreError, ClientError
 
+from studio_runtime.api_failures import (
+    RETRY_AFTER_UNAVAILABLE_SECONDS,
+    THROTTLED,
+    UNAVAILABLE,
+    Failure,
+    transient_failure,
+)
 from studio_runtime.aws_errors import ErrorKind, classify, error_code
 
-RETRY_AFTER_THROTTLED_SECONDS = 2
-RETRY_AFTER_UNAVAILABLE_SECONDS = 5
 
 # The codes of error bodies. The page (login_page/) and API stand-ins switch on these, never on
 # `message`, so a code is renamed only together with them.
@@ -24,9 +27,7 @@ INVALID_DOMAIN_NAME = "invalid_domain_name"
 NOT_A_MEMBER = "not_a_member"
 PROFILE_OWNED_BY_OTHER = "profile_owned_by_other"
 DOMAIN_NOT_FOUND = "domain_not_found"
-THROTTLED = "throttled"
 PROFILE_NOT_READY = "profile_not_ready"
-UNAVAILABLE = "unavailable"
 UPSTREAM_ERROR = "upstream_error"
 INTERNAL_ERROR = "internal_error"
 # Only a direct invoke with another method or path gets it: API Gateway integrates the one route.
@@ -102,15 +103,6 @@ class ProfileNotReady(PresignError):
     retry_after_seconds = RETRY_AFTER_UNAVAILABLE_SECONDS
 
 
-@dataclass(frozen=True)
-class Failure:
-    status: int
-    message: str
-    code: str
-    reason: str
-    retry_after_seconds: int | None = None
-
-
 def failure_for(error: BaseException) -> Failure:
     """Map any exception raised while serving a request to the response the caller gets."""
     if isinstance(error, PresignError):
@@ -120,23 +112,9 @@ def failure_for(error: BaseException) -> Failure:
         return Failure(404, "Not found", ROUTE_NOT_FOUND, "route_not_found")
     operation = getattr(error, "operation_name", "")
     kind = classify(error)
-    if kind is ErrorKind.THROTTLED:
-        return Failure(
-            429,
-            "Too many requests; retry later",
-            THROTTLED,
-            f"aws_throttled:{operation}:{error_code(error)}",
-            RETRY_AFTER_THROTTLED_SECONDS,
-        )
-    if kind is ErrorKind.UNREACHABLE:
-        # Connect/read timeouts, DNS or endpoint failures: AWS may be fine a moment later.
-        return Failure(
-            503,
-            "Service temporarily unavailable; retry later",
-            UNAVAILABLE,
-            f"aws_unreachable:{type(error).__name__}",
-            RETRY_AFTER_UNAVAILABLE_SECONDS,
-        )
+    transient = transient_failure(kind, operation=operation, code=error_code(error), unreachable=type(error).__name__)
+    if transient is not None:
+        return transient
     if kind is ErrorKind.NOT_FOUND:
         # The domain vanished between lookup and use (the cache is bounded, not exact).
         return Failure(404, DomainNotFound.public_message, DOMAIN_NOT_FOUND, f"aws_not_found:{operation}")

@@ -9,7 +9,7 @@ from typing import Any
 from presign.errors import InvalidDomainName, NotAMember, Unauthorized
 from presign.identity import is_member, is_valid_sagemaker_name, is_valid_tag_value
 from studio_runtime import api_caller
-from studio_runtime.api_caller import Caller, CallerMissing
+from studio_runtime.api_caller import Caller, CallerMissing, event_path
 from studio_runtime.contracts.presign import ROUTE_METHOD, ROUTE_RESOURCE
 
 # The route in Powertools' spelling of a path parameter: <domainName> for API Gateway's {domainName}.
@@ -37,7 +37,7 @@ def parse_caller(event: object) -> Caller:
 
 
 def parse_domain_name(event: object) -> str:
-    name = _path(event, "pathParameters", "domainName")
+    name = event_path(event, "pathParameters", "domainName")
     if not is_valid_sagemaker_name(name):
         raise InvalidDomainName("domain_name_invalid")
     return name
@@ -67,11 +67,3 @@ def routable_event(event: object) -> dict[str, Any]:
     if isinstance(headers, Mapping):
         routed["headers"] = {name: value for name, value in headers.items() if isinstance(name, str)}
     return routed
-
-
-def _path(value: object, *keys: str) -> object:
-    for key in keys:
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(key)
-    return value
