@@ -11,6 +11,12 @@ One table holds three kinds of item, all under the partition key `pk` and sort k
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from studio_runtime.contracts.ordering_steps import Environment
+from studio_runtime.environment import required
+
 PARTITION_KEY = "pk"
 SORT_KEY = "sk"
 ORDER_SORT = "ORDER"
@@ -104,6 +110,34 @@ class WorkflowInput:
     REQUESTER_EMAIL = "requester_email"
     # The ordering API's base URL, for the approvers' e-mail (the API knows it from its request).
     API_URL = "api_url"
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderingPlaces:
+    """Where both ordering functions find the orders and the teams file of record (their
+    settings add what each needs besides)."""
+
+    region: str
+    account: str
+    orders_table: str
+    teams_bucket: str
+    teams_file_key: str
+
+    @property
+    def teams_file_path(self) -> str:
+        """How problems name the teams file (it ends in .json, so it is read as JSON)."""
+        return f"s3://{self.teams_bucket}/{self.teams_file_key}"
+
+    @staticmethod
+    def places_from(env: Mapping[str, str]) -> dict[str, str]:
+        """These fields from a function's environment (both contracts name them alike)."""
+        return {
+            "region": required(env, "AWS_REGION"),
+            "account": required(env, Environment.ACCOUNT_ID),
+            "orders_table": required(env, Environment.ORDERS_TABLE),
+            "teams_bucket": required(env, Environment.TEAMS_BUCKET),
+            "teams_file_key": required(env, Environment.TEAMS_FILE_KEY),
+        }
 
 
 # SNS message attribute that routes an order update to its requester's e-mail subscription

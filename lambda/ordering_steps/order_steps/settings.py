@@ -13,35 +13,21 @@ from dataclasses import dataclass
 from studio_platform.settings_types import MAX_APPROVAL_HOURS
 from studio_runtime.contracts.ordering_steps import Environment
 from studio_runtime.environment import required
+from studio_runtime.order_records import OrderingPlaces
 
-REGION = "AWS_REGION"  # set by the Lambda runtime
 # What the ordering stack accepts (settings_types.ApprovalHours).
 APPROVAL_HOURS_RANGE = (1, MAX_APPROVAL_HOURS)
 
 
-@dataclass(frozen=True)
-class Settings:
-    region: str
-    account: str
-    orders_table: str
-    teams_bucket: str
-    teams_file_key: str
+@dataclass(frozen=True, kw_only=True)
+class Settings(OrderingPlaces):
     approvers_topic_arn: str
     approval_timeout_hours: int
-
-    @property
-    def teams_file_path(self) -> str:
-        """How problems name the teams file (ends in .json, so it is read as JSON)."""
-        return f"s3://{self.teams_bucket}/{self.teams_file_key}"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
         return cls(
-            region=required(env, REGION),
-            account=required(env, Environment.ACCOUNT_ID),
-            orders_table=required(env, Environment.ORDERS_TABLE),
-            teams_bucket=required(env, Environment.TEAMS_BUCKET),
-            teams_file_key=required(env, Environment.TEAMS_FILE_KEY),
+            **cls.places_from(env),
             approvers_topic_arn=required(env, Environment.APPROVERS_TOPIC_ARN),
             approval_timeout_hours=_hours(required(env, Environment.APPROVAL_TIMEOUT_HOURS)),
         )
