@@ -16,6 +16,7 @@ from typing import Sequence
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_login_page  # noqa: E402
+import bench_ordering  # noqa: E402
 import bench_presign  # noqa: E402
 import bench_synth  # noqa: E402
 from table import markdown_table  # noqa: E402
@@ -42,7 +43,7 @@ def main(argv: Sequence[str] | None = None, *, readme: Path = README) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write-readme", action="store_true", help=f"also write the table into {readme.name}")
     args = parser.parse_args(argv)
-    table = render_table(bench_synth.run() + bench_presign.run() + bench_login_page.run())
+    table = render_table(bench_synth.run() + bench_presign.run() + bench_ordering.run() + bench_login_page.run())
     print(table)
     if args.write_readme:
         write_into_readme(readme, table)

@@ -38,6 +38,7 @@ def run_all(monkeypatch):
     spec.loader.exec_module(module)
     monkeypatch.setattr(module.bench_synth, "run", lambda: ROWS[:1])
     monkeypatch.setattr(module.bench_presign, "run", lambda: ROWS[1:])
+    monkeypatch.setattr(module.bench_ordering, "run", lambda: [])
     monkeypatch.setattr(module.bench_login_page, "run", lambda: [])
     return module
 
