@@ -46,6 +46,8 @@ def run() -> list[tuple[str, str]]:
         config={"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
     ):
         patch.setenv("MOTO_ACCOUNT_ID", ACCOUNT)
+        # The handlers' log lines would fill the table's output (their loggers read this once).
+        patch.setenv("POWERTOOLS_LOG_LEVEL", "ERROR")
         aws_client.cache_clear()
         for code_dir in ("ordering_api", "ordering_steps"):
             patch.setattr(load_lambda_module(code_dir), "_clients", None)

@@ -19,8 +19,10 @@ def load_lambda_module(function: str, module: str = "handler") -> ModuleType:
     cache_name = f"_lambda_{function}_{module}"
     if cache_name in sys.modules:
         return sys.modules[cache_name]
-    if function_dir not in sys.path:
-        sys.path.insert(0, function_dir)
+    # First on the path whatever was loaded before: every function has its own `handler.py`.
+    if function_dir in sys.path:
+        sys.path.remove(function_dir)
+    sys.path.insert(0, function_dir)
     previous = sys.modules.pop(module, None)
     try:
         loaded = importlib.import_module(module)
