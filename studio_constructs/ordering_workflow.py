@@ -25,10 +25,10 @@ from constructs import Construct
 
 from studio_constructs.entra_groups import EntraGroupTasks
 from studio_constructs.nag import acknowledge_rules, finding_ref, ignore_redundant_depends_on
+from studio_constructs.order_outcomes import OrderOutcomes
 from studio_constructs.ordering_store import OrderingStore
 from studio_constructs.python_function import PythonFunction
 from studio_constructs.team_deploy_project import TeamDeployProject
-from studio_platform import names
 from studio_platform.settings import EntraApp
 from studio_runtime import order_records as records
 from studio_runtime.contracts.ordering_steps import (
@@ -43,7 +43,6 @@ from studio_runtime.contracts.ordering_steps import (
 Status = records.Status
 DDB = tasks.DynamoAttributeValue
 ORDER = "$.order"
-NOW = "$$.State.EnteredTime"
 # How often the workflow asks CodeBuild whether the deploy has finished.
 DEPLOY_POLL = cdk.Duration.seconds(60)
 GROUP_EXISTS = "CognitoIdentityProvider.GroupExistsException"
@@ -76,6 +75,7 @@ class OrderingWorkflow(Construct):
         self._store = store
         self._user_pool = user_pool
         self.approval_timeout = cdk.Duration.hours(approval_hours)
+        self._outcomes = OrderOutcomes(self, store=store, approval_timeout=self.approval_timeout)
         stack = cdk.Stack.of(self)
         self.steps = PythonFunction(
             self,
@@ -223,7 +223,7 @@ class OrderingWorkflow(Construct):
             result_path="$.failure",
         )
 
-        failed = self._failed_path()
+        failed = self._outcomes.failed()
         steps = [("Validate", validate), ("RequestApproval", approval), ("CreateGroup", create_group),
                  ("RegisterTeam", register), ("StartDeploy", start_deploy), ("CheckDeploy", check),
                  ("AddRequesterToGroup", add_requester)]
@@ -235,15 +235,15 @@ class OrderingWorkflow(Construct):
             self.entra.last.next(register)
         for step, state in steps:
             if step in ("Validate", "RegisterTeam"):
-                state.add_catch(self._invalid_path(step), errors=[records.ORDER_INVALID_ERROR], result_path="$.failure")
+                state.add_catch(self._outcomes.invalid(step), errors=[records.ORDER_INVALID_ERROR], result_path="$.failure")
             if step == "RequestApproval":
-                state.add_catch(self._expired_path(), errors=[sfn.Errors.TIMEOUT], result_path="$.failure")
-            state.add_catch(self._failure_of(step, failed), errors=[sfn.Errors.ALL], result_path="$.failure")
+                state.add_catch(self._outcomes.expired(), errors=[sfn.Errors.TIMEOUT], result_path="$.failure")
+            state.add_catch(self._outcomes.failure_of(step, failed), errors=[sfn.Errors.ALL], result_path="$.failure")
         deploy_failed.next(failed)
         create_group.add_catch(after_group, errors=[GROUP_EXISTS], result_path=sfn.JsonPath.DISCARD)
-        add_requester.add_catch(self._ready_path(), errors=[USER_NOT_FOUND], result_path=sfn.JsonPath.DISCARD)
+        add_requester.add_catch(self._outcomes.ready(), errors=[USER_NOT_FOUND], result_path=sfn.JsonPath.DISCARD)
 
-        mark_deploying = self._mark("MarkDeploying", Status.DEPLOYING, {
+        mark_deploying = self._outcomes.mark("MarkDeploying", Status.DEPLOYING, {
             records.Attribute.BUILD_ID: DDB.from_string(sfn.JsonPath.string_at("$.build.id")),
             records.Attribute.TEAMS_FILE_VERSION: DDB.from_string(sfn.JsonPath.string_at("$.registered.version")),
         })
@@ -260,11 +260,11 @@ class OrderingWorkflow(Construct):
                 sfn.Condition.string_equals(f"$.decision.{records.Decision.FIELD}", records.Decision.APPROVED),
                 create_group,
             )
-            .otherwise(self._rejected_path())
+            .otherwise(self._outcomes.rejected())
         )
         create_group.next(after_group)
         register.next(start_deploy).next(mark_deploying).next(wait)
-        add_requester.next(self._ready_path())
+        add_requester.next(self._outcomes.ready())
         return start.next(validate).next(approval).next(approved)
 
     def _step(self, state_id: str, action: str, *, extra: dict | None = None, **result: str | dict) -> tasks.LambdaInvoke:
@@ -290,216 +290,3 @@ class OrderingWorkflow(Construct):
         )
         task.add_retry(errors=COGNITO_RETRYABLE, interval=cdk.Duration.seconds(2), max_attempts=4, backoff_rate=2)
         return task
-
-    # --- where orders end -------------------------------------------------------------------------
-
-    def _ready_path(self) -> sfn.IChainable:
-        if getattr(self, "_ready", None) is None:
-            stack = cdk.Stack.of(self)
-            parameter = names.LOGIN_PAGE_URL_PARAMETER
-            # Read at delivery: the login stack publishes the page's address (a new custom domain
-            # reaches the next order without a deploy of this stack).
-            read_address = tasks.CallAwsService(
-                self,
-                "ReadLoginAddress",
-                service="ssm",
-                action="getParameter",
-                iam_action="ssm:GetParameter",
-                iam_resources=[stack.format_arn(service="ssm", resource="parameter", resource_name=parameter.lstrip("/"))],
-                parameters={"Name": parameter},
-                result_selector={"url.$": "$.Parameter.Value"},
-                result_path="$.login",
-            )
-            read_address.add_catch(
-                self._failure_of("ReadLoginAddress", self._failed_path()), errors=[sfn.Errors.ALL], result_path="$.failure"
-            )
-            login = sfn.JsonPath.format(
-                "{}?team={}", sfn.JsonPath.string_at("$.login.url"), sfn.JsonPath.string_at("$.order.team")
-            )
-            mark = self._mark("MarkReady", Status.READY, {records.Attribute.LOGIN_URL: DDB.from_string(login)})
-            message = sfn.JsonPath.format(
-                "Your SageMaker Studio domain for team {} is ready.\n\nSign in: {}\n\nOrder {}.",
-                sfn.JsonPath.string_at("$.order.team"),
-                login,
-                sfn.JsonPath.string_at("$.order.order_id"),
-            )
-            self._ready = read_address.next(mark).next(
-                self._notify_requester("NotifyReady", "is ready", message, sfn.Succeed(self, "Delivered"))
-            )
-        return self._ready
-
-    def _rejected_path(self) -> sfn.IChainable:
-        mark = self._mark("MarkRejected", Status.REJECTED, {
-            records.Attribute.DECIDED_BY: DDB.from_string(sfn.JsonPath.string_at(f"$.decision.{records.Decision.BY}")),
-            records.Attribute.DECISION_REASON: DDB.from_string(sfn.JsonPath.string_at(f"$.decision.{records.Decision.REASON}")),
-        })
-        message = sfn.JsonPath.format(
-            "Your order {} for team {} was rejected by {}: {}",
-            sfn.JsonPath.string_at("$.order.order_id"),
-            sfn.JsonPath.string_at("$.order.team"),
-            sfn.JsonPath.string_at(f"$.decision.{records.Decision.BY}"),
-            sfn.JsonPath.string_at(f"$.decision.{records.Decision.REASON}"),
-        )
-        release = self._release("ReleaseRejectedName")
-        return mark.next(release).next(self._notify_requester("NotifyRejected", "was rejected", message, sfn.Succeed(self, "Rejected")))
-
-    def _expired_path(self) -> sfn.IChainable:
-        mark = self._mark("MarkExpired", Status.EXPIRED, {}, remove_token=True)
-        message = sfn.JsonPath.format(
-            "Your order {} for team {} expired: no platform admin answered within "
-            f"{int(self.approval_timeout.to_hours())} hours. Order again, or ask the platform team.",
-            sfn.JsonPath.string_at("$.order.order_id"),
-            sfn.JsonPath.string_at("$.order.team"),
-        )
-        end = sfn.Fail(self, "Expired", error="ApprovalExpired", cause="No approver answered in time")
-        return mark.next(self._release("ReleaseExpiredName")).next(self._notify_requester("NotifyExpired", "expired", message, end))
-
-    def _invalid_path(self, step: str) -> sfn.IChainable:
-        mark = self._mark(f"Mark{step}Invalid", Status.INVALID, self._failure_attributes(step, "$.failure.Error", "$.failure.Cause"), remove_token=True)
-        message = sfn.JsonPath.format(
-            "Your order {} for team {} cannot be delivered:\n{}",
-            sfn.JsonPath.string_at("$.order.order_id"),
-            sfn.JsonPath.string_at("$.order.team"),
-            sfn.JsonPath.string_at("$.failure.Cause"),
-        )
-        end = sfn.Fail(self, f"{step}Invalid", error=records.ORDER_INVALID_ERROR, cause="The order breaks a rule of the teams file")
-        return mark.next(self._release(f"Release{step}InvalidName")).next(self._notify_requester(f"Notify{step}Invalid", "cannot be delivered", message, end))
-
-    def _failure_of(self, step: str, failed: sfn.IChainable) -> sfn.IChainable:
-        """Names the step that failed, then the shared failure path."""
-        return sfn.Pass(
-            self,
-            f"{step}Failed",
-            parameters={"step": step, "error.$": "$.failure.Error", "cause.$": "$.failure.Cause"},
-            result_path="$.failure",
-        ).next(failed)
-
-    def _failed_path(self) -> sfn.IChainable:
-        """The one path every failure of the platform takes (built once)."""
-        if getattr(self, "_failed", None) is None:
-            self._failed = self._build_failed_path()
-        return self._failed
-
-    def _build_failed_path(self) -> sfn.IChainable:
-        mark = self._mark("MarkFailed", Status.FAILED, self._failure_attributes(None, "$.failure.error", "$.failure.cause"), remove_token=True)
-        message = sfn.JsonPath.format(
-            "Order {} for team {} failed at step {}: {}\n{}\nThe platform team has been told.",
-            sfn.JsonPath.string_at("$.order.order_id"),
-            sfn.JsonPath.string_at("$.order.team"),
-            sfn.JsonPath.string_at("$.failure.step"),
-            sfn.JsonPath.string_at("$.failure.error"),
-            sfn.JsonPath.string_at("$.failure.cause"),
-        )
-        tell_approvers = tasks.SnsPublish(
-            self,
-            "NotifyApproversOfFailure",
-            topic=self._store.approvers_topic,
-            subject="SageMaker Studio order failed",
-            message=sfn.TaskInput.from_text(message),
-            result_path=sfn.JsonPath.DISCARD,
-        )
-        end = sfn.Fail(self, "Failed", error="OrderFailed", cause="A step of the order failed; the order records which and why")
-        return mark.next(tell_approvers).next(self._notify_requester("NotifyFailed", "failed", message, end))
-
-    # --- building blocks --------------------------------------------------------------------------
-
-    @staticmethod
-    def _failure_attributes(step: str | None, error_path: str, cause_path: str) -> dict[str, tasks.DynamoAttributeValue]:
-        return {
-            records.Attribute.FAILURE: DDB.from_map({
-                "step": DDB.from_string(step if step else sfn.JsonPath.string_at("$.failure.step")),
-                "error": DDB.from_string(sfn.JsonPath.string_at(error_path)),
-                "cause": DDB.from_string(sfn.JsonPath.string_at(cause_path)),
-            })
-        }
-
-    def _mark(
-        self, state_id: str, status: str, attributes: dict[str, tasks.DynamoAttributeValue], *, remove_token: bool = False
-    ) -> sfn.Chain:
-        """The order's status (and attributes) set, and the step written to its history."""
-        names = {"#status": records.Attribute.STATUS, "#updated": records.Attribute.UPDATED_AT}
-        values = {":status": DDB.from_string(status), ":now": DDB.from_string(sfn.JsonPath.string_at(NOW))}
-        sets = ["#status = :status", "#updated = :now"]
-        for index, (name, value) in enumerate(attributes.items()):
-            names[f"#a{index}"] = name
-            values[f":a{index}"] = value
-            sets.append(f"#a{index} = :a{index}")
-        expression = "SET " + ", ".join(sets)
-        if remove_token:
-            names["#token"] = records.Attribute.TASK_TOKEN
-            expression += " REMOVE #token"
-        update = tasks.DynamoUpdateItem(
-            self,
-            state_id,
-            table=self._store.table,
-            key=self._key(records.order_key),
-            update_expression=expression,
-            expression_attribute_names=names,
-            expression_attribute_values=values,
-            result_path=sfn.JsonPath.DISCARD,
-        )
-        history = tasks.DynamoPutItem(
-            self,
-            f"{state_id}History",
-            table=self._store.table,
-            item={
-                records.PARTITION_KEY: DDB.from_string(sfn.JsonPath.format("ORDER#{}", sfn.JsonPath.string_at("$.order.order_id"))),
-                records.SORT_KEY: DDB.from_string(f"{records.EVENT_PREFIX}{state_id.removeprefix('Mark')}"),
-                records.Event.STATUS: DDB.from_string(status),
-                records.Event.AT: DDB.from_string(sfn.JsonPath.string_at(NOW)),
-                records.Event.BY: DDB.from_string(records.WORKFLOW),
-            },
-            result_path=sfn.JsonPath.DISCARD,
-        )
-        return update.next(history)
-
-    def _release(self, state_id: str) -> tasks.DynamoDeleteItem:
-        """The team name is free again (only if this order holds it)."""
-        return tasks.DynamoDeleteItem(
-            self,
-            state_id,
-            table=self._store.table,
-            key={
-                records.PARTITION_KEY: DDB.from_string(sfn.JsonPath.format("TEAM#{}", sfn.JsonPath.string_at("$.order.team"))),
-                records.SORT_KEY: DDB.from_string(records.TEAM_SORT),
-            },
-            condition_expression="attribute_not_exists(#pk) OR #holder = :order",
-            expression_attribute_names={"#pk": records.PARTITION_KEY, "#holder": records.Attribute.ORDER_ID},
-            expression_attribute_values={":order": DDB.from_string(sfn.JsonPath.string_at("$.order.order_id"))},
-            result_path=sfn.JsonPath.DISCARD,
-        )
-
-    def _key(self, key_of) -> dict[str, tasks.DynamoAttributeValue]:
-        template = key_of("{}")
-        return {
-            name: DDB.from_string(sfn.JsonPath.format(value, sfn.JsonPath.string_at("$.order.order_id")) if "{}" in value else value)
-            for name, value in template.items()
-        }
-
-    def _notify_requester(self, state_id: str, what: str, message: str, then: sfn.IChainable) -> sfn.IChainable:
-        """An e-mail to the requester's own subscription, when the order has their address."""
-        publish = tasks.SnsPublish(
-            self,
-            state_id,
-            topic=self._store.updates_topic,
-            subject=f"SageMaker Studio order {what}",
-            message=sfn.TaskInput.from_text(message),
-            message_attributes={
-                records.REQUESTER_ATTRIBUTE: tasks.MessageAttribute(
-                    value=sfn.JsonPath.string_at("$.order.requester_email"),
-                    data_type=tasks.MessageAttributeDataType.STRING,
-                )
-            },
-            result_path=sfn.JsonPath.DISCARD,
-        )
-        publish.next(then)
-        return (
-            sfn.Choice(self, f"{state_id}HasAddress?")
-            .when(
-                sfn.Condition.and_(
-                    sfn.Condition.is_present("$.order.requester_email"), sfn.Condition.is_string("$.order.requester_email")
-                ),
-                publish,
-            )
-            .otherwise(then)
-        )
