@@ -94,15 +94,30 @@ class OrderOutcomes:
         return mark.next(self._release("ReleaseExpiredName")).next(self._notify_requester("NotifyExpired", "expired", message, end))
 
     def invalid(self, step: str) -> sfn.IChainable:
-        mark = self.mark(f"Mark{step}Invalid", Status.INVALID, self._failure_attributes(step, "$.failure.Error", "$.failure.Cause"), remove_token=True)
+        # The steps function raised OrderInvalid: Lambda's cause is its JSON error report, whose
+        # errorMessage holds the problems, one line each (the stack trace stays out of the mail).
+        problems = sfn.Pass(
+            self._scope,
+            f"Read{step}Problems",
+            parameters={"report": sfn.JsonPath.string_to_json(sfn.JsonPath.string_at("$.failure.Cause"))},
+            result_path="$.invalid",
+        )
+        mark = self.mark(
+            f"Mark{step}Invalid",
+            Status.INVALID,
+            self._failure_attributes(step, "$.failure.Error", "$.invalid.report.errorMessage"),
+            remove_token=True,
+        )
         message = sfn.JsonPath.format(
             "Your order {} for team {} cannot be delivered:\n{}",
             sfn.JsonPath.string_at("$.order.order_id"),
             sfn.JsonPath.string_at("$.order.team"),
-            sfn.JsonPath.string_at("$.failure.Cause"),
+            sfn.JsonPath.string_at("$.invalid.report.errorMessage"),
         )
         end = sfn.Fail(self._scope, f"{step}Invalid", error=records.ORDER_INVALID_ERROR, cause="The order breaks a rule of the teams file")
-        return mark.next(self._release(f"Release{step}InvalidName")).next(self._notify_requester(f"Notify{step}Invalid", "cannot be delivered", message, end))
+        return problems.next(mark).next(self._release(f"Release{step}InvalidName")).next(
+            self._notify_requester(f"Notify{step}Invalid", "cannot be delivered", message, end)
+        )
 
     def failure_of(self, step: str, failed: sfn.IChainable) -> sfn.IChainable:
         """Names the step that failed, then the shared failure path."""
@@ -121,20 +136,29 @@ class OrderOutcomes:
 
     def _build_failed(self) -> sfn.IChainable:
         mark = self.mark("MarkFailed", Status.FAILED, self._failure_attributes(None, "$.failure.error", "$.failure.cause"), remove_token=True)
-        message = sfn.JsonPath.format(
-            "Order {} for team {} failed at step {}: {}\n{}\nThe platform team has been told.",
+        # The approvers get the cause (an AWS error, a build id); the requester the step and error.
+        details = sfn.JsonPath.format(
+            "Order {} for team {} failed at step {}: {}\n{}\nThe order records it (GET /orders/{}).",
             sfn.JsonPath.string_at("$.order.order_id"),
             sfn.JsonPath.string_at("$.order.team"),
             sfn.JsonPath.string_at("$.failure.step"),
             sfn.JsonPath.string_at("$.failure.error"),
             sfn.JsonPath.string_at("$.failure.cause"),
+            sfn.JsonPath.string_at("$.order.order_id"),
+        )
+        message = sfn.JsonPath.format(
+            "Your order {} for team {} failed at step {}: {}. The platform team has been told.",
+            sfn.JsonPath.string_at("$.order.order_id"),
+            sfn.JsonPath.string_at("$.order.team"),
+            sfn.JsonPath.string_at("$.failure.step"),
+            sfn.JsonPath.string_at("$.failure.error"),
         )
         tell_approvers = tasks.SnsPublish(
             self._scope,
             "NotifyApproversOfFailure",
             topic=self._store.approvers_topic,
             subject="SageMaker Studio order failed",
-            message=sfn.TaskInput.from_text(message),
+            message=sfn.TaskInput.from_text(details),
             result_path=sfn.JsonPath.DISCARD,
         )
         end = sfn.Fail(self._scope, "Failed", error="OrderFailed", cause="A step of the order failed; the order records which and why")

@@ -21,13 +21,17 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
-from studio_constructs.alert_topic import EMAIL_NEEDS_NO_DEAD_LETTER
 from studio_constructs.buckets import PRIVATE_SSE_S3, access_log_bucket
 from studio_constructs.nag import acknowledge, finding_ref
 from studio_constructs.policy import Statement, add_statements
 from studio_runtime import order_records
 
 TEAMS_FILE_KEY = "teams.json"
+APPROVAL_MAIL_NEEDS_NO_DEAD_LETTER = (
+    "An approval e-mail SNS cannot deliver would wait in a queue nobody reads; the order itself keeps the "
+    "request (AWAITING_APPROVAL, listed by GET /orders?status=AWAITING_APPROVAL), and a dead-letter queue would "
+    "need a key, a policy and an alarm of its own."
+)
 KEY_ACTION_FAMILIES = (
     "GenerateDataKey*/ReEncrypt* are KMS's own action families for envelope encryption (as aws-cdk-lib's grants "
     "write them), on the ordering key only."
@@ -55,7 +59,7 @@ class OrderingStore(Construct):
         self.updates_topic = sns.Topic(self, "UpdatesTopic", master_key=self.key, enforce_ssl=True)
         for subscription in self.approvers_topic.node.children:
             if isinstance(subscription, sns.Subscription):
-                acknowledge(subscription, "Serverless-SNSRedrivePolicy", EMAIL_NEEDS_NO_DEAD_LETTER)
+                acknowledge(subscription, "Serverless-SNSRedrivePolicy", APPROVAL_MAIL_NEEDS_NO_DEAD_LETTER)
 
     def _table(self) -> dynamodb.TableV2:
         string = dynamodb.AttributeType.STRING
@@ -115,13 +119,10 @@ class OrderingStore(Construct):
             [
                 (Statement(sid="TeamsFile", actions=actions, resources=[self.teams_file_arn()]), None),
                 # Without ListBucket, GetObject of a missing key answers 403, not "no teams file yet".
+                # No s3:prefix condition: S3's check for that answer carries no prefix, and the bucket
+                # holds the teams file alone.
                 (
-                    Statement(
-                        sid="TellMissingTeamsFile",
-                        actions=["s3:ListBucket"],
-                        resources=[self.teams_bucket.bucket_arn],
-                        conditions={"StringEquals": {"s3:prefix": [self.teams_file_key]}},
-                    ),
+                    Statement(sid="TellMissingTeamsFile", actions=["s3:ListBucket"], resources=[self.teams_bucket.bucket_arn]),
                     None,
                 ),
             ],

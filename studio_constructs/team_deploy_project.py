@@ -104,7 +104,7 @@ class TeamDeployProject(Construct):
         if connection_arn is not None:
             self._use_connection(connection_arn)
         self._grant_team_stack_deploys(stack)
-        self._acknowledge_codebuild_grants(encryption_key)
+        self._acknowledge_codebuild_grants()
 
     def _source(self, source: DeploySource | None) -> codebuild.ISource:
         self._source_kind = source.kind if source is not None else "s3"
@@ -123,7 +123,7 @@ class TeamDeployProject(Construct):
         skip_checkov(self.source_bucket, "CKV_AWS_18", no_access_logs)
         return codebuild.Source.s3(bucket=self.source_bucket, path=DEFAULT_SOURCE_KEY)
 
-    def _acknowledge_codebuild_grants(self, encryption_key: kms.IKey) -> None:
+    def _acknowledge_codebuild_grants(self) -> None:
         """What aws-cdk-lib's Project grants its role for its own logs, reports, key and source."""
         findings = {
             f"Resource::arn:{{partition}}:codebuild:{{region}}:{{account}}:report-group/{finding_ref(self, self.project.project_name)}-*":

@@ -71,6 +71,8 @@ ROWS = [
     ("steps: write the teams file", "steps", "s3:PutObject", "<teams file>", {}, ALLOW),
     ("steps: write another object of the bucket", "steps", "s3:PutObject", "<teams bucket>/other.json", {}, DENY),
     ("steps: delete the teams file", "steps", "s3:DeleteObject", "<teams file>", {}, DENY),
+    ("steps: tell a missing teams file from a refused one", "steps", "s3:ListBucket", "<teams bucket>", {}, ALLOW),
+    ("steps: list a team's bucket", "steps", "s3:ListBucket", f"arn:aws:s3:::fraud-ml-{REGION}-{ACCOUNT}", {}, DENY),
     ("steps: mail the approvers", "steps", "sns:Publish", "<approvers topic>", {}, ALLOW),
     ("steps: mail requesters", "steps", "sns:Publish", "<updates topic>", {}, DENY),
     ("steps: create a group", "steps", "cognito-idp:CreateGroup", "<user pool>", {}, DENY),

@@ -229,6 +229,8 @@ def test_an_order_the_teams_file_refuses_is_invalid_before_anyone_is_asked(make_
     assert world.messages("approvers_queue") == []
     (told,) = world.mail("requester_queue")
     assert problem in told["Message"]
+    # The problems as the rules word them, not Lambda's error report around them.
+    assert order["failure"]["cause"].startswith("order.") and "stackTrace" not in told["Message"] + order["failure"]["cause"]
     assert world.teams_file() == teams_file
 
 
@@ -260,7 +262,9 @@ def test_a_failed_deploy_marks_the_order_and_tells_requester_and_approvers(make_
     (to_approvers,) = world.mail("approvers_queue")
     (to_requester,) = world.mail("requester_queue")
     for message in (to_approvers, to_requester):
-        assert "failed at step Deploy" in message["Message"]
+        assert "failed at step Deploy: DeployFailed" in message["Message"]
+    # The approvers get the cause (which build); the requester does not need it.
+    assert order["build_id"] in to_approvers["Message"] and order["build_id"] not in to_requester["Message"]
 
 
 def test_a_concurrent_teams_file_change_is_retried_and_both_teams_stay(make_world):
