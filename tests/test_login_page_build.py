@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from studio_constructs import login_page_contract as contract
+from studio_runtime.contracts.ordering_api import PLATFORM_GROUPS
 from studio_runtime.contracts.pre_token_generation import OVERAGE_CLAIM
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -185,6 +186,11 @@ def test_page_reads_the_config_keys_and_asks_for_the_scopes_of_the_contract():
     assert tuple(js_strings(keys)) == contract.CONFIG_KEYS
     [scopes] = re.findall(r"const SCOPES = \[([^\]]*)\]", source("auth.js"))
     assert tuple(js_strings(scopes)) == contract.SCOPES
+
+
+def test_page_leaves_out_exactly_the_ordering_apis_groups():
+    [groups] = re.findall(r"const PLATFORM_GROUPS = \[([^\]]*)\]", source("auth.js"))
+    assert tuple(js_strings(groups)) == PLATFORM_GROUPS
 
 
 def test_page_reads_the_optional_config_keys_and_the_overage_claim_of_the_contracts():

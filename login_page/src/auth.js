@@ -97,7 +97,13 @@ export function accessTokenClaims(accessToken) {
   }
 }
 
+// The ordering API's roles (studio_runtime/contracts/ordering_api.py PLATFORM_GROUPS): Cognito
+// groups, but no team's, so never offered as one.
+const PLATFORM_GROUPS = ["platform-requesters", "platform-admins"];
+
 export function teamsOf(claims) {
   const groups = claims["cognito:groups"];
-  return Array.isArray(groups) ? groups.filter((group) => typeof group === "string" && group) : [];
+  return Array.isArray(groups)
+    ? groups.filter((group) => typeof group === "string" && group && !PLATFORM_GROUPS.includes(group))
+    : [];
 }

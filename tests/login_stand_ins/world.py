@@ -14,12 +14,16 @@ from login_stand_ins.fake_sagemaker import FakeSageMaker
 from login_stand_ins.oidc import OpenIdProvider, TestUser
 from login_stand_ins.static_site import StaticSite, security_headers
 from studio_constructs import login_page_contract as contract
+from studio_runtime.contracts.ordering_api import REQUESTERS_GROUP
 from studio_runtime.contracts.presign import Environment
 
 CLIENT_ID = "4pagestandin0client00000ab"  # 26 lowercase letters and digits, like Cognito's
 PASSWORD = "Correct-Horse-42!"
 TEAM_A, TEAM_B, TEAM_NOT_READY = "team-a", "team-b", "team-c"
-ONE_TEAM = TestUser("alice", PASSWORD, "1b6f5c0e-0d8c-4c2e-9a51-0a1b2c3d4e01", "alice@example.com", (TEAM_A,))
+# Alice may also order teams: the ordering API's group is no team, so she still has one.
+ONE_TEAM = TestUser(
+    "alice", PASSWORD, "1b6f5c0e-0d8c-4c2e-9a51-0a1b2c3d4e01", "alice@example.com", (TEAM_A, REQUESTERS_GROUP)
+)
 TWO_TEAMS = TestUser("bob", PASSWORD, "2c7a6d1f-1e9d-4d3f-8b62-1b2c3d4e5f02", "bob@example.com", (TEAM_A, TEAM_B))
 NO_TEAM = TestUser("carol", PASSWORD, "3d8b7e2a-2fae-4e4a-9c73-2c3d4e5f6a03", "carol@example.com", ())
 NOT_READY = TestUser("dave", PASSWORD, "4e9c8f3b-3abf-4f5b-8d84-3d4e5f6a7b04", "dave@example.com", (TEAM_NOT_READY,))
