@@ -1,11 +1,11 @@
 """The ordering workflow: one Step Functions execution per order, named by the order's id.
 
     Validate -> RequestApproval (task token; times out) -> Approved?
-      -> CreateGroup -> RegisterTeam -> StartDeploy -> MarkDeploying -> (WaitForDeploy ->
-         CheckDeploy)* -> AddRequesterToGroup -> ReadLoginAddress -> MarkReady -> NotifyReady
-         -> Delivered
+      -> CreateGroup [-> Upsert/Read/AssignEntraGroup, with -c order-entra-groups] -> RegisterTeam
+      -> StartDeploy -> MarkDeploying -> (WaitForDeploy -> CheckDeploy)* -> AddRequesterToGroup
+      -> ReadLoginAddress -> MarkReady -> NotifyReady -> Delivered
     Rejected: MarkRejected -> NotifyRejected -> Rejected (succeeds: the order got its answer)
-    Expired / Invalid / any failure: Mark* -> Notify* -> Fail
+    Expired / Invalid / any failure: Mark* -> Notify* -> Fail (studio_constructs/order_outcomes.py)
 
 Every step may run twice with the same effect: the group creation accepts an existing group,
 the teams file takes an entry once, StartBuild carries the order id as idempotency token, and
