@@ -87,7 +87,7 @@ def deployment_role(scope: Construct, construct_id: str, *, distribution: cloudf
 def accept_bucket_deployment_findings(scope: Construct, *, role: iam.Role, page_bucket: s3.IBucket) -> None:
     """The deployment role's wildcards (as aws-cdk-lib grants them) and the shared function's findings."""
     stack = cdk.Stack.of(scope)
-    staging = finding_ref(scope, f"arn:{stack.partition}:s3:::{_staging_bucket_name(stack)}/*")
+    staging = finding_ref(scope, f"arn:{stack.partition}:s3:::{staging_bucket_name(stack)}/*")
     findings = [
         *(f"Action::{action}" for action in ("s3:GetBucket*", "s3:GetObject*", "s3:List*", "s3:Abort*", "s3:DeleteObject*")),
         f"Resource::{staging}",
@@ -116,8 +116,3 @@ def _deployment_function(stack: cdk.Stack) -> IConstruct:
     if len(found) != 1:
         raise RuntimeError(f"expected aws-cdk-lib's one BucketDeployment function in {stack.stack_name}, found {len(found)}")
     return found[0]
-
-
-def _staging_bucket_name(stack: cdk.Stack) -> str:
-    """The CDK bootstrap's file-asset bucket, where BucketDeployment reads the page's zip from."""
-    return staging_bucket_name(stack)

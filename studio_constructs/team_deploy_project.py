@@ -104,10 +104,9 @@ class TeamDeployProject(Construct):
         if connection_arn is not None:
             self._use_connection(connection_arn)
         self._grant_team_stack_deploys(stack)
-        self._acknowledge_codebuild_grants()
+        self._acknowledge_codebuild_grants(s3_source=source is None or source.kind == "s3")
 
     def _source(self, source: DeploySource | None) -> codebuild.ISource:
-        self._source_kind = source.kind if source is not None else "s3"
         if source is not None and source.kind == "github":
             owner, repo = source.location.removeprefix("https://github.com/").removesuffix(".git").split("/")
             return codebuild.Source.git_hub(owner=owner, repo=repo, branch_or_ref=source.ref, webhook=False)
@@ -123,7 +122,7 @@ class TeamDeployProject(Construct):
         skip_checkov(self.source_bucket, "CKV_AWS_18", no_access_logs)
         return codebuild.Source.s3(bucket=self.source_bucket, path=DEFAULT_SOURCE_KEY)
 
-    def _acknowledge_codebuild_grants(self) -> None:
+    def _acknowledge_codebuild_grants(self, *, s3_source: bool) -> None:
         """What aws-cdk-lib's Project grants its role for its own logs, reports, key and source."""
         findings = {
             f"Resource::arn:{{partition}}:codebuild:{{region}}:{{account}}:report-group/{finding_ref(self, self.project.project_name)}-*":
@@ -133,7 +132,7 @@ class TeamDeployProject(Construct):
             "Action::kms:GenerateDataKey*": "Envelope encryption of build artifacts and logs with the ordering key only.",
             "Action::kms:ReEncrypt*": "Envelope encryption of build artifacts and logs with the ordering key only.",
         }
-        if self._source_kind == "s3":
+        if s3_source:
             for action in ("s3:GetBucket*", "s3:GetObject*", "s3:List*"):
                 findings[f"Action::{action}"] = (
                     "aws-cdk-lib's read grant for an S3 source: the source bucket and its one zip only."

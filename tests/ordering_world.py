@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import boto3
-from moto.awslambda_simple.models import LambdaSimpleBackend
 import botocore.session
+from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service,
     state_task_service_aws_sdk,
@@ -46,20 +46,6 @@ LOGIN_STACK = "sagemaker-login-stack"
 SYNTHESIZED_POLL_SECONDS = 60
 SYNTHESIZED_APPROVAL_SECONDS = 72 * 3600
 LOGIN_PAGE = "https://login.example.com/"
-# A platform whose workflow also makes Entra ID groups (`-c order-entra-*`, with an IdP).
-TENANT, CLIENT, APP = (
-    "0b5c7e2a-1f3d-4a6b-8c9d-0e1f2a3b4c5d",
-    "1c6d8f3b-2a4e-4b7c-9d0e-1f2a3b4c5d6e",
-    "2d7e9a4c-3b5f-4c8d-8e1f-2a3b4c5d6e7f",
-)
-ENTRA_FLAGS = {
-    "order_entra_groups": "true",
-    "order_entra_tenant_id": TENANT,
-    "order_entra_client_id": CLIENT,
-    "order_entra_client_secret_name": "platform/graph-client",
-    "order_entra_app_object_id": APP,
-}
-WITH_PROVIDER = {"teams_file": "tests/teams_identity_provider.yaml", "domain_name": None}
 
 
 @dataclass

@@ -226,6 +226,18 @@ class StubbedAws:
             expected_params={"DomainId": domain_id, "UserProfileName": profile_name},
         )
 
+    def create_profile(self, profile_name: str, *, domain_id: str = DOMAIN_ID) -> None:
+        """The caller's profile created with exactly its own three identity tags."""
+        self.stubber.add_response(
+            "create_user_profile",
+            {"UserProfileArn": profile_arn(domain_id, profile_name)},
+            {
+                "DomainId": domain_id,
+                "UserProfileName": profile_name,
+                "Tags": [{"Key": key, "Value": value} for key, value in OWN_TAGS.items()],
+            },
+        )
+
     def list_tags(self, profile_name: str, tags: dict[str, str], *, domain_id: str = DOMAIN_ID) -> None:
         self.stubber.add_response(
             "list_tags",

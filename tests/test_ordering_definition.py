@@ -14,7 +14,8 @@ import botocore.session
 import pytest
 
 from iam_model import Platform
-from ordering_world import ENTRA_FLAGS, STACK, WITH_PROVIDER, logical_id, ordering_templates
+from ordering_variants import ENTRA_FLAGS, WITH_PROVIDER
+from ordering_world import STACK, logical_id, ordering_templates
 from platform_synth import default_context, synth_platform
 
 MODELS = botocore.session.get_session()

@@ -12,7 +12,8 @@ import json
 
 import pytest
 from iam_model import Platform
-from ordering_world import APP, CLIENT, ENTRA_FLAGS, STACK, TENANT, WITH_PROVIDER, logical_id
+from ordering_variants import APP, CLIENT, ENTRA_FLAGS, TENANT, WITH_PROVIDER
+from ordering_world import STACK, logical_id
 from platform_synth import default_context, synth_platform
 from studio_platform.config import load_platform_config
 from studio_platform.errors import ConfigError, problems_of

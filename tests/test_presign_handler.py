@@ -142,19 +142,7 @@ def test_profile_without_owner_tag_is_403(aws):
 def test_first_login_creates_a_tagged_profile_and_waits_until_in_service(aws):
     aws.list_domains(TEAM1)
     aws.describe_profile_missing(PROFILE)
-    aws.stubber.add_response(
-        "create_user_profile",
-        {"UserProfileArn": f"arn:aws:sagemaker:eu-central-1:111122223333:user-profile/{DOMAIN_ID}/{PROFILE}"},
-        {
-            "DomainId": DOMAIN_ID,
-            "UserProfileName": PROFILE,
-            "Tags": [
-                {"Key": "DomainName", "Value": "team1"},
-                {"Key": "CognitoSub", "Value": SUB},
-                {"Key": "CognitoUsername", "Value": USERNAME},
-            ],
-        },
-    )
+    aws.create_profile(PROFILE)
     aws.describe_profile(PROFILE, status="Pending")
     aws.describe_profile(PROFILE, status="InService")
     aws.presign(PROFILE)

@@ -94,19 +94,7 @@ def test_a_profile_deleted_since_is_recreated_in_the_same_request(aws):
         "create_presigned_domain_url", service_error_code="ResourceNotFound", http_status_code=400
     )
     aws.describe_profile_missing(PROFILE)
-    aws.stubber.add_response(
-        "create_user_profile",
-        {"UserProfileArn": f"arn:aws:sagemaker:eu-central-1:111122223333:user-profile/{DOMAIN_ID}/{PROFILE}"},
-        {
-            "DomainId": DOMAIN_ID,
-            "UserProfileName": PROFILE,
-            "Tags": [
-                {"Key": "DomainName", "Value": "team1"},
-                {"Key": "CognitoSub", "Value": SUB},
-                {"Key": "CognitoUsername", "Value": USERNAME},
-            ],
-        },
-    )
+    aws.create_profile(PROFILE)
     aws.describe_profile(PROFILE, status="InService")
     aws.presign(PROFILE)
 

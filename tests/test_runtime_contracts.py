@@ -16,6 +16,7 @@ import aws_cdk as cdk
 import pytest
 
 import studio_runtime.contracts as contracts_package
+from ordering_variants import WITH_PROVIDER
 from platform_synth import default_context, resource_of, wired_platform
 from studio_constructs.python_function import PythonFunction
 
@@ -44,7 +45,7 @@ VARIANTS = {
     "default": {},
     "teams-file": {"teams_file": "teams.example.yaml", "domain_name": None},
     # The pre-token-generation trigger exists only with an identity provider.
-    "identity-provider": {"teams_file": "tests/teams_identity_provider.yaml", "domain_name": None},
+    "identity-provider": WITH_PROVIDER,
 }
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from ordering_variants import ENTRA_FLAGS, WITH_PROVIDER
 from platform_synth import default_context, synth_platform
 
 EXAMPLE_TEAMS = str(Path(__file__).resolve().parent.parent / "teams.example.yaml")
@@ -23,15 +24,7 @@ VARIANTS = {
     "defaults": {},
     # The company's IdP: its provider, the pre-token-generation trigger, clients offering it;
     # the ordering workflow also makes each team's Entra ID group.
-    "identity-provider": {
-        "teams_file": str(Path(__file__).resolve().parent / "teams_identity_provider.yaml"),
-        "domain_name": None,
-        "order_entra_groups": "true",
-        "order_entra_tenant_id": "0b5c7e2a-1f3d-4a6b-8c9d-0e1f2a3b4c5d",
-        "order_entra_client_id": "1c6d8f3b-2a4e-4b7c-9d0e-1f2a3b4c5d6e",
-        "order_entra_client_secret_name": "platform/graph-client",
-        "order_entra_app_object_id": "2d7e9a4c-3b5f-4c8d-8e1f-2a3b4c5d6e7f",
-    },
+    "identity-provider": {**WITH_PROVIDER, **ENTRA_FLAGS},
     "private-api-three-teams": {
         "api_endpoint_type": "private",
         "cors_origins": "https://portal.example.com",

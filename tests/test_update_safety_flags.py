@@ -15,7 +15,7 @@ import pytest
 
 from platform_synth import ROOT
 from update_safety import UPDATED, plan_update
-from ordering_world import ENTRA_FLAGS
+from ordering_variants import ENTRA_FLAGS
 from test_update_safety_teams import OIDC_PROVIDER
 from update_safety_rules import Case, assert_safe, flags, loses_state, plan_case, synth_templates, teams
 

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from login_stand_ins import processes
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 SCRIPT = Path(__file__).resolve().parent / "oidc_provider.mjs"
 NODE = PROJECT_ROOT / ".venv" / "node" / "bin" / "node"
@@ -100,11 +102,4 @@ class OpenIdProvider:
         urllib.request.urlopen(request, timeout=5).close()
 
     def stop(self) -> None:
-        if self._process.poll() is None:
-            self._process.stdin.close()  # the script exits when its stdin ends
-            try:
-                self._process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait(timeout=5)
-        self._process.stdout.close()
+        processes.stop(self._process)

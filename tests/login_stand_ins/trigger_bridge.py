@@ -87,14 +87,10 @@ class TriggerBridge:
         return self._stderr.read()
 
     def stop(self) -> None:
-        if self._process.poll() is None:
-            self._process.stdin.close()
-            try:
-                self._process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait(timeout=5)
-        self._process.stdout.close()
+        # Imported here: this file also runs as the bridge's own script, outside the tests' path.
+        from login_stand_ins import processes
+
+        processes.stop(self._process)
 
 
 if __name__ == "__main__":
